@@ -1,0 +1,31 @@
+// The last stop for anything thrown while handling a request: known failures become their
+// problem type; anything else is logged with its stack and answered as a bare 500.
+import type { ErrorHandler } from 'hono';
+import { isDatabaseUnavailable } from '../db/errors.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import { EmailTakenError, UserNotFoundError } from '../users/errors.ts';
+import type { AppEnv } from './env.ts';
+import { HttpProblem, problemResponse } from './problem.ts';
+
+export function errorHandler(logger: Logger): ErrorHandler<AppEnv> {
+  return (error, c) => {
+    if (error instanceof HttpProblem) return problemResponse(c, error.type, error.options);
+    if (error instanceof UserNotFoundError) return problemResponse(c, 'not-found', { detail: error.message });
+    if (error instanceof EmailTakenError) return problemResponse(c, 'email-taken', { detail: error.message });
+    const requestId = c.get('requestId');
+    if (c.get('signal')?.aborted) {
+      // The timeout already answered 504; this is the cancelled work unwinding.
+      logger.warn({ request_id: requestId, err: error }, 'work cancelled after request timeout');
+      return problemResponse(c, 'request-timeout');
+    }
+    if (isDatabaseUnavailable(error)) {
+      logger.warn({ request_id: requestId, err: error }, 'database unavailable');
+      return problemResponse(c, 'service-unavailable', {
+        detail: 'The database is not answering. Retry shortly.',
+        headers: { 'Retry-After': '1' },
+      });
+    }
+    logger.error({ request_id: requestId, err: error }, 'unhandled error');
+    return problemResponse(c, 'internal-error');
+  };
+}

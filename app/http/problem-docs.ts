@@ -1,0 +1,16 @@
+// Problem `type` URIs are relative (`/problems/{slug}`) and resolve here, so a developer who
+// follows one reads what it means.
+import { Hono } from 'hono';
+import type { AppEnv } from './env.ts';
+import { type ProblemType, problemResponse, problemTypes } from './problem.ts';
+
+export function problemDocs(): Hono<AppEnv> {
+  const router = new Hono<AppEnv>();
+  router.get('/problems/:type', (c) => {
+    const type = c.req.param('type');
+    if (!Object.hasOwn(problemTypes, type)) return problemResponse(c, 'not-found');
+    const { status, title, description } = problemTypes[type as ProblemType];
+    return c.json({ type: `/problems/${type}`, status, title, description });
+  });
+  return router;
+}

@@ -1,0 +1,63 @@
+// RFC 9457 problem details: every error the API returns has this shape and media type.
+// The catalog is the one list of problem types; `/problems/{slug}` documents each of them.
+import type { Context } from 'hono';
+import type { AppEnv } from './env.ts';
+
+export const problemTypes = {
+  'validation-error': { status: 400, title: 'The request is not valid', description: 'One or more fields, parameters or headers failed validation; `errors` lists each with a JSON pointer.' },
+  'malformed-json': { status: 400, title: 'The request body is not valid JSON', description: 'The body could not be parsed as JSON.' },
+  'not-found': { status: 404, title: 'Not found', description: 'Nothing exists at this address, or the resource was deleted.' },
+  'method-not-allowed': { status: 405, title: 'Method not allowed', description: 'The resource exists but does not support this method; the `Allow` header lists those it does.' },
+  'email-taken': { status: 409, title: 'Email already in use', description: 'Another user has this email address (compared without regard to case).' },
+  'payload-too-large': { status: 413, title: 'Request body too large', description: 'The body exceeds the configured limit (`BODY_LIMIT_BYTES`).' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported media type', description: 'Send the body as `application/json`.' },
+  'internal-error': { status: 500, title: 'Internal server error', description: 'An unexpected error; the request id identifies it in the logs.' },
+  'service-unavailable': { status: 503, title: 'Service unavailable', description: 'A dependency (usually the database) is not answering; retry after the `Retry-After` delay.' },
+  'request-timeout': { status: 504, title: 'The request took too long', description: 'The request did not finish within `REQUEST_TIMEOUT_MS`; its work was cancelled.' },
+} as const;
+
+export type ProblemType = keyof typeof problemTypes;
+
+/** One bad input: a body member by JSON pointer (RFC 6901), or a query/path parameter by name. */
+export type FieldError = { pointer: string; detail: string } | { parameter: string; detail: string };
+
+export interface ProblemOptions {
+  detail?: string;
+  errors?: readonly FieldError[];
+  headers?: Record<string, string>;
+  extensions?: Record<string, unknown>;
+}
+
+/** Thrown anywhere below the router; the error handler turns it into a response. */
+export class HttpProblem extends Error {
+  readonly type: ProblemType;
+  readonly options: ProblemOptions;
+  constructor(type: ProblemType, options: ProblemOptions = {}) {
+    super(options.detail ?? problemTypes[type].title);
+    this.name = 'HttpProblem';
+    this.type = type;
+    this.options = options;
+  }
+}
+
+export function problemTypeUri(type: ProblemType): string {
+  return `/problems/${type}`;
+}
+
+export function problemResponse(c: Context<AppEnv>, type: ProblemType, options: ProblemOptions = {}): Response {
+  const { status, title } = problemTypes[type];
+  const body = {
+    type: problemTypeUri(type),
+    title,
+    status,
+    ...(options.detail === undefined ? {} : { detail: options.detail }),
+    instance: c.req.path,
+    requestId: c.get('requestId'),
+    ...(options.errors === undefined ? {} : { errors: options.errors }),
+    ...options.extensions,
+  };
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/problem+json', ...options.headers },
+  });
+}

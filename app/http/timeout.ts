@@ -1,0 +1,30 @@
+// A request gets REQUEST_TIMEOUT_MS. Past that the client gets a 504 problem and the request's
+// work is really stopped: its signal aborts and the database cancels the queries it started
+// (Hono's own timeout() answers 504 but lets the handler run on).
+import type { MiddlewareHandler } from 'hono';
+import type { Database } from '../db/database.ts';
+import type { AppEnv } from './env.ts';
+import { problemResponse } from './problem.ts';
+
+const TIMED_OUT = Symbol('timed out');
+
+export function requestTimeout(timeoutMs: number, db: Database): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const controller = new AbortController();
+    c.set('signal', controller.signal);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(() => resolve(TIMED_OUT), timeoutMs);
+    });
+    try {
+      const outcome = await Promise.race([db.cancellable(controller.signal, next), deadline]);
+      if (outcome !== TIMED_OUT) return;
+      controller.abort(new Error(`request timed out after ${timeoutMs} ms`));
+      return problemResponse(c, 'request-timeout', {
+        detail: `The request did not finish within ${timeoutMs} ms and was cancelled.`,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}

@@ -1,0 +1,56 @@
+// The Node entry: configuration, dependencies, the HTTP server, and signals wired to the
+// graceful shutdown. Everything with behaviour lives in the modules it calls.
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { buildDeps } from './deps.ts';
+import { createShutdown, handleSignals } from './lifecycle/shutdown.ts';
+import { createLogger } from './telemetry/logger.ts';
+
+function readConfig() {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+}
+
+const config = readConfig();
+const logger = createLogger({ level: config.LOG_LEVEL });
+const deps = await buildDeps(config, logger);
+const app = createApp(deps);
+
+const server = serve(
+  {
+    fetch: app.fetch,
+    port: config.PORT,
+    hostname: config.HOST,
+    serverOptions: { keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS, headersTimeout: config.HEADERS_TIMEOUT_MS },
+  },
+  (info) => {
+    deps.lifecycle.advance('ready');
+    logger.info({ port: info.port, host: config.HOST, database: deps.db.engine }, 'listening');
+  },
+) as Server;
+
+server.on('error', (error) => {
+  logger.fatal({ err: error }, 'server failed');
+  logger.flush();
+  process.exit(1);
+});
+
+const shutdown = createShutdown({
+  server,
+  lifecycle: deps.lifecycle,
+  drainDelayMs: config.DRAIN_DELAY_MS,
+  shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  logger,
+  cleanup: async () => {
+    await deps.db.close();
+    logger.flush();
+  },
+});
+handleSignals(shutdown);

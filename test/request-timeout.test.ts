@@ -1,0 +1,60 @@
+// A request past REQUEST_TIMEOUT_MS gets a 504 problem AND its work stops: the insert it was
+// waiting on is cancelled in PostgreSQL, so releasing the lock later creates nothing.
+import postgres from 'postgres';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './support/database.ts';
+import { startTestApp, type TestApp } from './support/app-server.ts';
+
+let database: TestDatabase;
+let app: TestApp;
+let sql: postgres.Sql;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  app = await startTestApp(database.url, { REQUEST_TIMEOUT_MS: '300' });
+  sql = postgres(database.url, { max: 2, onnotice: () => {} });
+});
+
+afterAll(async () => {
+  await sql?.end();
+  await app?.close();
+  await database?.drop();
+});
+
+it('answers 504 and cancels the database work of a request that runs too long', async () => {
+  const locker = await sql.reserve();
+  try {
+    await locker`begin`;
+    await locker`lock table users in access exclusive mode`;
+
+    const response = await fetch(`${app.url}/api/v1/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Too Slow', email: 'slow@example.com' }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(response.status).toBe(504);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(await response.json()).toMatchObject({ type: '/problems/request-timeout', status: 504 });
+
+    // The app's insert must no longer be waiting for the lock: it was cancelled, not abandoned.
+    let waiting = Number.POSITIVE_INFINITY;
+    for (let attempt = 0; attempt < 50 && waiting > 0; attempt++) {
+      const [row] = await sql`
+        select count(*)::int as waiting from pg_stat_activity
+        where datname = current_database() and application_name = 'myapp' and wait_event_type = 'Lock'`;
+      waiting = row?.waiting ?? 0;
+      if (waiting > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(waiting).toBe(0);
+  } finally {
+    await locker`commit`;
+    locker.release();
+  }
+  const rows = await sql`select count(*)::int as n from users where email = 'slow@example.com'`;
+  expect(rows[0]?.n).toBe(0);
+
+  // And the app is fine afterwards.
+  const after = await fetch(`${app.url}/api/v1/users`, { signal: AbortSignal.timeout(5_000) });
+  expect(after.status).toBe(200);
+});

@@ -1,0 +1,49 @@
+// Starts the real app in this process on a real socket: the same config loading, dependency
+// building and createApp as app/main.ts, with the database a test chooses.
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { createApp, type Deps } from '../../app/app.ts';
+import { loadConfig } from '../../app/config.ts';
+import { applyMigrations } from '../../app/db/migrate/runner.ts';
+import { buildDeps } from '../../app/deps.ts';
+import { createLogger } from '../../app/telemetry/logger.ts';
+
+export interface TestApp {
+  url: string;
+  deps: Deps;
+  close(): Promise<void>;
+}
+
+export type Engine = 'postgres' | 'pglite';
+
+/** `databaseUrl` undefined: the embedded PGlite default, in a fresh temporary folder. */
+export async function startTestApp(databaseUrl: string | undefined, env: Record<string, string> = {}): Promise<TestApp> {
+  const dataDir = databaseUrl ? undefined : await mkdtemp(join(tmpdir(), 'myapp-pglite-'));
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: dataDir }),
+    ...env,
+  });
+  const logger = createLogger({ level: config.LOG_LEVEL });
+  const deps = await buildDeps(config, logger);
+  if (deps.db.engine === 'postgres') await applyMigrations(deps.db, logger);
+  const server = serve({ fetch: createApp(deps).fetch, port: 0, hostname: '127.0.0.1' }) as Server;
+  await once(server, 'listening');
+  deps.lifecycle.advance('ready');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    deps,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await deps.db.close();
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
