@@ -1,7 +1,7 @@
 // The Node entry: configuration, dependencies, the HTTP server, and signals wired to the
 // graceful shutdown. Everything with behaviour lives in the modules it calls.
 import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { buildDeps } from './deps.ts';
@@ -21,27 +21,13 @@ function readConfig() {
 const config = readConfig();
 const logger = createLogger({ level: config.LOG_LEVEL });
 const deps = await buildDeps(config, logger);
-const app = createApp(deps);
 
-const server = serve(
-  {
-    fetch: app.fetch,
-    port: config.PORT,
-    hostname: config.HOST,
-    serverOptions: { keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS, headersTimeout: config.HEADERS_TIMEOUT_MS },
-  },
-  (info) => {
-    deps.lifecycle.advance('ready');
-    logger.info({ port: info.port, host: config.HOST, database: deps.db.engine }, 'listening');
-  },
-) as Server;
+const server = createAdaptorServer({
+  fetch: createApp(deps).fetch,
+  serverOptions: { keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS, headersTimeout: config.HEADERS_TIMEOUT_MS },
+}) as Server;
 
-server.on('error', (error) => {
-  logger.fatal({ err: error }, 'server failed');
-  logger.flush();
-  process.exit(1);
-});
-
+// Before listen(): the shutdown tracks every connection from its first byte.
 const shutdown = createShutdown({
   server,
   lifecycle: deps.lifecycle,
@@ -53,4 +39,14 @@ const shutdown = createShutdown({
     logger.flush();
   },
 });
-handleSignals(shutdown);
+handleSignals(shutdown, { logger });
+
+server.on('error', (error) => {
+  logger.fatal({ err: error }, 'server failed');
+  logger.flush();
+  process.exit(1);
+});
+server.listen(config.PORT, config.HOST, () => {
+  deps.lifecycle.advance('ready');
+  logger.info({ port: config.PORT, host: config.HOST, database: deps.db.engine }, 'listening');
+});

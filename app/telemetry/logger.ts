@@ -1,4 +1,4 @@
-// JSON logs to stdout with pino. Lines are buffered and written asynchronously so logging
+// JSON logs to stdout with pino. Lines are written asynchronously (sonic-boom) so logging
 // never blocks the event loop on a slow terminal or pipe; `flush()` runs before exit.
 import pino, { type DestinationStream, type Logger } from 'pino';
 
@@ -11,7 +11,7 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  const destination = options.destination ?? pino.destination({ fd: 1, sync: false, minLength: 4096 });
+  const destination = options.destination ?? pino.destination({ fd: 1, sync: false });
   return pino(
     {
       level: options.level,

@@ -245,7 +245,7 @@ describe.each(engines)('users v1 on %s', (engine) => {
       [{ name: 5 }, 'a wrong type'],
       [{ id: 7 }, 'an unknown field'],
       [{ email: 'nope' }, 'a bad email'],
-    ])('rejects PATCH %j (%s)', async (body) => {
+    ] as [object, string][])('rejects PATCH %j (%s)', async (body) => {
       const user = await create(`Patch Target${Math.random()}`, `patch${Math.random()}@example.com`);
       const before = await snapshot();
       await expectProblem(await send('PATCH', `/api/v1/users/${user.id}`, body), 400, 'validation-error');
