@@ -15,14 +15,29 @@ function problemsOf(env: Record<string, string>): readonly string[] {
 describe('loadConfig', () => {
   it('has working defaults for an empty environment', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ PORT: 3000, DATA_DIR: './.data', LOG_LEVEL: 'info', DATABASE_URL: undefined });
+    expect(config).toMatchObject({
+      PORT: 3000,
+      DATA_DIR: './.data',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: undefined,
+    });
     expect(config.HEADERS_TIMEOUT_MS).toBeGreaterThan(config.KEEP_ALIVE_TIMEOUT_MS);
     expect(config.KEEP_ALIVE_TIMEOUT_MS).toBeGreaterThan(60_000);
   });
 
   it('reads and converts values, treating empty as unset', () => {
-    const config = loadConfig({ PORT: ' 8080 ', LOG_LEVEL: 'DEBUG', DATABASE_URL: 'postgres://u:p@db:5432/app', HOST: '' });
-    expect(config).toMatchObject({ PORT: 8080, LOG_LEVEL: 'debug', DATABASE_URL: 'postgres://u:p@db:5432/app', HOST: '0.0.0.0' });
+    const config = loadConfig({
+      PORT: ' 8080 ',
+      LOG_LEVEL: 'DEBUG',
+      DATABASE_URL: 'postgres://u:p@db:5432/app',
+      HOST: '',
+    });
+    expect(config).toMatchObject({
+      PORT: 8080,
+      LOG_LEVEL: 'debug',
+      DATABASE_URL: 'postgres://u:p@db:5432/app',
+      HOST: '0.0.0.0',
+    });
   });
 
   it('names every bad variable in one error, and what it expects', () => {
@@ -35,8 +50,12 @@ describe('loadConfig', () => {
     });
     expect(problems).toHaveLength(5);
     expect(problems.join('\n')).toMatch(/PORT="eighty": expected a whole number from 1 to 65535/);
-    expect(problems.join('\n')).toMatch(/LOG_LEVEL="verbose": expected one of: fatal, error, warn, info, debug, trace, silent/);
-    expect(problems.join('\n')).toMatch(/DATABASE_URL=\(value hidden\): expected a postgres:\/\/ or postgresql:\/\/ URL/);
+    expect(problems.join('\n')).toMatch(
+      /LOG_LEVEL="verbose": expected one of: fatal, error, warn, info, debug, trace, silent/,
+    );
+    expect(problems.join('\n')).toMatch(
+      /DATABASE_URL=\(value hidden\): expected a postgres:\/\/ or postgresql:\/\/ URL/,
+    );
     expect(problems.join('\n')).toMatch(/BODY_LIMIT_BYTES="-5"/);
     expect(problems.join('\n')).toMatch(/REQUEST_TIMEOUT_MS="1.5"/);
   });

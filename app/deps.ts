@@ -2,13 +2,17 @@
 // too (with a configuration of their own).
 import type { Deps } from './app.ts';
 import type { Config } from './config.ts';
-import { openDatabase } from './db/open.ts';
 import { MIGRATIONS_DIR, readMigrationFiles } from './db/migrate/files.ts';
 import { applyMigrations, missingMigrations } from './db/migrate/runner.ts';
+import { openDatabase } from './db/open.ts';
 import { createLifecycle } from './lifecycle/state.ts';
 import type { Logger } from './telemetry/logger.ts';
 
-export async function buildDeps(config: Config, logger: Logger, migrationsDir = MIGRATIONS_DIR): Promise<Deps> {
+export async function buildDeps(
+  config: Config,
+  logger: Logger,
+  migrationsDir = MIGRATIONS_DIR,
+): Promise<Deps> {
   const db = await openDatabase(config, 'myapp');
   try {
     // The embedded database belongs to this process alone, so it migrates itself. A shared

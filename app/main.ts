@@ -24,7 +24,10 @@ const deps = await buildDeps(config, logger);
 
 const server = createAdaptorServer({
   fetch: createApp(deps).fetch,
-  serverOptions: { keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS, headersTimeout: config.HEADERS_TIMEOUT_MS },
+  serverOptions: {
+    keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS,
+    headersTimeout: config.HEADERS_TIMEOUT_MS,
+  },
 }) as Server;
 
 // Before listen(): the shutdown tracks every connection from its first byte.

@@ -2,9 +2,9 @@
 // under a running app. /ready must turn 503 quickly, API requests must fail fast with a 503
 // problem instead of hanging, and everything recovers without restarting the app.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from './support/app-server.ts';
 import { createTestDatabase } from './support/database.ts';
 import { type EmbeddedServer, startEmbeddedPostgres } from './support/embedded-postgres.ts';
-import { startTestApp, type TestApp } from './support/app-server.ts';
 
 let server: EmbeddedServer;
 let app: TestApp;
@@ -12,7 +12,10 @@ let app: TestApp;
 beforeAll(async () => {
   server = await startEmbeddedPostgres();
   const database = await createTestDatabase(server.url);
-  app = await startTestApp(database.url, { READY_DB_TIMEOUT_MS: '500', DB_CONNECT_TIMEOUT_MS: '1000' });
+  app = await startTestApp(database.url, {
+    READY_DB_TIMEOUT_MS: '500',
+    DB_CONNECT_TIMEOUT_MS: '1000',
+  });
 });
 
 afterAll(async () => {
@@ -32,7 +35,9 @@ async function waitForReady(status: number, withinMs: number): Promise<number> {
     if ((await ready()).status === status) return Date.now() - started;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`/ready did not answer ${status} within ${withinMs} ms: ${JSON.stringify(await ready())}`);
+  throw new Error(
+    `/ready did not answer ${status} within ${withinMs} ms: ${JSON.stringify(await ready())}`,
+  );
 }
 
 it('is ready while the database answers', async () => {
@@ -52,7 +57,10 @@ it('turns 503 within 2 s of the database stopping, and API requests fail fast wi
   expect(response.status).toBe(503);
   expect(response.headers.get('content-type')).toBe('application/problem+json');
   expect(response.headers.get('retry-after')).toBe('1');
-  expect(await response.json()).toMatchObject({ type: '/problems/service-unavailable', status: 503 });
+  expect(await response.json()).toMatchObject({
+    type: '/problems/service-unavailable',
+    status: 503,
+  });
 
   const health = await fetch(`${app.url}/health`);
   expect(health.status).toBe(200);

@@ -2,8 +2,8 @@
 // waiting on is cancelled in PostgreSQL, so releasing the lock later creates nothing.
 import postgres from 'postgres';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from './support/database.ts';
 import { startTestApp, type TestApp } from './support/app-server.ts';
+import { createTestDatabase, type TestDatabase } from './support/database.ts';
 
 let database: TestDatabase;
 let app: TestApp;

@@ -5,7 +5,12 @@ function codesOf(error: unknown): { code?: string; constraint?: string }[] {
   const found: { code?: string; constraint?: string }[] = [];
   let current: unknown = error;
   for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
-    const record = current as { code?: unknown; constraint?: unknown; constraint_name?: unknown; cause?: unknown };
+    const record = current as {
+      code?: unknown;
+      constraint?: unknown;
+      constraint_name?: unknown;
+      cause?: unknown;
+    };
     found.push({
       code: typeof record.code === 'string' ? record.code : undefined,
       constraint:
@@ -46,6 +51,7 @@ const UNAVAILABLE = new Set([
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   return codesOf(error).some(
-    (entry) => entry.code !== undefined && (UNAVAILABLE.has(entry.code) || entry.code.startsWith('08')),
+    (entry) =>
+      entry.code !== undefined && (UNAVAILABLE.has(entry.code) || entry.code.startsWith('08')),
   );
 }

@@ -7,6 +7,7 @@ import type { Lifecycle } from '../lifecycle/state.ts';
 export function closeConnectionsWhenDraining(lifecycle: Lifecycle): MiddlewareHandler {
   return async (c, next) => {
     await next();
-    if (lifecycle.state !== 'ready' && lifecycle.state !== 'starting') c.res.headers.set('Connection', 'close');
+    if (lifecycle.state !== 'ready' && lifecycle.state !== 'starting')
+      c.res.headers.set('Connection', 'close');
   };
 }

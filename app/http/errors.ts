@@ -10,8 +10,10 @@ import { HttpProblem, problemResponse } from './problem.ts';
 export function errorHandler(logger: Logger): ErrorHandler<AppEnv> {
   return (error, c) => {
     if (error instanceof HttpProblem) return problemResponse(c, error.type, error.options);
-    if (error instanceof UserNotFoundError) return problemResponse(c, 'not-found', { detail: error.message });
-    if (error instanceof EmailTakenError) return problemResponse(c, 'email-taken', { detail: error.message });
+    if (error instanceof UserNotFoundError)
+      return problemResponse(c, 'not-found', { detail: error.message });
+    if (error instanceof EmailTakenError)
+      return problemResponse(c, 'email-taken', { detail: error.message });
     const requestId = c.get('requestId');
     if (c.get('signal')?.aborted) {
       // The timeout already answered 504; this is the cancelled work unwinding.

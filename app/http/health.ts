@@ -27,7 +27,9 @@ export function healthRoutes(deps: ReadinessDeps): Hono<AppEnv> {
   // Migrations are never un-applied under a running build, so once complete, stop asking.
   let schemaComplete = false;
 
-  router.get('/health', (c) => c.json({ status: 'ok', lifecycle: deps.lifecycle.state }, 200, NO_STORE));
+  router.get('/health', (c) =>
+    c.json({ status: 'ok', lifecycle: deps.lifecycle.state }, 200, NO_STORE),
+  );
 
   router.get('/ready', async (c) => {
     const checks: Record<string, string> = { lifecycle: deps.lifecycle.state };

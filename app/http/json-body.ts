@@ -8,10 +8,16 @@ import { validationProblem } from './validation.ts';
 
 function isJsonMediaType(contentType: string | undefined): boolean {
   const type = contentType?.split(';', 1)[0]?.trim().toLowerCase();
-  return type === 'application/json' || (type?.startsWith('application/') === true && type.endsWith('+json'));
+  return (
+    type === 'application/json' ||
+    (type?.startsWith('application/') === true && type.endsWith('+json'))
+  );
 }
 
-export async function readJson<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.output<S>> {
+export async function readJson<S extends z.ZodType>(
+  c: Context<AppEnv>,
+  schema: S,
+): Promise<z.output<S>> {
   if (!isJsonMediaType(c.req.header('content-type'))) {
     throw new HttpProblem('unsupported-media-type', {
       detail: `Expected a body of type application/json, got ${c.req.header('content-type') ?? 'none'}.`,

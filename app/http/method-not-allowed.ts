@@ -11,7 +11,8 @@ export function methodNotAllowed(app: Hono<AppEnv>): MiddlewareHandler<AppEnv> {
     onMethodNotAllowed: (c, methods) => {
       const allow = [...methods, 'OPTIONS'].join(', ');
       // A fresh Response: the 404 it replaces must not leak its headers into the 204.
-      if (c.req.method === 'OPTIONS') return new Response(null, { status: 204, headers: { Allow: allow } });
+      if (c.req.method === 'OPTIONS')
+        return new Response(null, { status: 204, headers: { Allow: allow } });
       return problemResponse(c, 'method-not-allowed', {
         detail: `${c.req.method} is not supported here; use one of: ${allow}.`,
         headers: { Allow: allow },

@@ -2,7 +2,7 @@
 // follows one reads what it means.
 import { Hono } from 'hono';
 import type { AppEnv } from './env.ts';
-import { type ProblemType, problemResponse, problemTypes } from './problem.ts';
+import { type ProblemType, problemResponse, problemTypes, problemTypeUri } from './problem.ts';
 
 export function problemDocs(): Hono<AppEnv> {
   const router = new Hono<AppEnv>();
@@ -10,7 +10,7 @@ export function problemDocs(): Hono<AppEnv> {
     const type = c.req.param('type');
     if (!Object.hasOwn(problemTypes, type)) return problemResponse(c, 'not-found');
     const { status, title, description } = problemTypes[type as ProblemType];
-    return c.json({ type: `/problems/${type}`, status, title, description });
+    return c.json({ type: problemTypeUri(type as ProblemType), status, title, description });
   });
   return router;
 }

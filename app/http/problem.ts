@@ -4,22 +4,67 @@ import type { Context } from 'hono';
 import type { AppEnv } from './env.ts';
 
 export const problemTypes = {
-  'validation-error': { status: 400, title: 'The request is not valid', description: 'One or more fields, parameters or headers failed validation; `errors` lists each with a JSON pointer.' },
-  'malformed-json': { status: 400, title: 'The request body is not valid JSON', description: 'The body could not be parsed as JSON.' },
-  'not-found': { status: 404, title: 'Not found', description: 'Nothing exists at this address, or the resource was deleted.' },
-  'method-not-allowed': { status: 405, title: 'Method not allowed', description: 'The resource exists but does not support this method; the `Allow` header lists those it does.' },
-  'email-taken': { status: 409, title: 'Email already in use', description: 'Another user has this email address (compared without regard to case).' },
-  'payload-too-large': { status: 413, title: 'Request body too large', description: 'The body exceeds the configured limit (`BODY_LIMIT_BYTES`).' },
-  'unsupported-media-type': { status: 415, title: 'Unsupported media type', description: 'Send the body as `application/json`.' },
-  'internal-error': { status: 500, title: 'Internal server error', description: 'An unexpected error; the request id identifies it in the logs.' },
-  'service-unavailable': { status: 503, title: 'Service unavailable', description: 'A dependency (usually the database) is not answering; retry after the `Retry-After` delay.' },
-  'request-timeout': { status: 504, title: 'The request took too long', description: 'The request did not finish within `REQUEST_TIMEOUT_MS`; its work was cancelled.' },
+  'validation-error': {
+    status: 400,
+    title: 'The request is not valid',
+    description:
+      'One or more fields, parameters or headers failed validation; `errors` lists each with a JSON pointer.',
+  },
+  'malformed-json': {
+    status: 400,
+    title: 'The request body is not valid JSON',
+    description: 'The body could not be parsed as JSON.',
+  },
+  'not-found': {
+    status: 404,
+    title: 'Not found',
+    description: 'Nothing exists at this address, or the resource was deleted.',
+  },
+  'method-not-allowed': {
+    status: 405,
+    title: 'Method not allowed',
+    description:
+      'The resource exists but does not support this method; the `Allow` header lists those it does.',
+  },
+  'email-taken': {
+    status: 409,
+    title: 'Email already in use',
+    description: 'Another user has this email address (compared without regard to case).',
+  },
+  'payload-too-large': {
+    status: 413,
+    title: 'Request body too large',
+    description: 'The body exceeds the configured limit (`BODY_LIMIT_BYTES`).',
+  },
+  'unsupported-media-type': {
+    status: 415,
+    title: 'Unsupported media type',
+    description: 'Send the body as `application/json`.',
+  },
+  'internal-error': {
+    status: 500,
+    title: 'Internal server error',
+    description: 'An unexpected error; the request id identifies it in the logs.',
+  },
+  'service-unavailable': {
+    status: 503,
+    title: 'Service unavailable',
+    description:
+      'A dependency (usually the database) is not answering; retry after the `Retry-After` delay.',
+  },
+  'request-timeout': {
+    status: 504,
+    title: 'The request took too long',
+    description: 'The request did not finish within `REQUEST_TIMEOUT_MS`; its work was cancelled.',
+  },
 } as const;
 
 export type ProblemType = keyof typeof problemTypes;
 
 /** One bad input: a body member by JSON pointer (RFC 6901), or a query/path parameter by name. */
-export type FieldError = { pointer: string; detail: string } | { parameter: string; detail: string };
+export type FieldError =
+  | { pointer: string; detail: string }
+  | { parameter: string; detail: string };
 
 export interface ProblemOptions {
   detail?: string;
@@ -44,7 +89,11 @@ export function problemTypeUri(type: ProblemType): string {
   return `/problems/${type}`;
 }
 
-export function problemResponse(c: Context<AppEnv>, type: ProblemType, options: ProblemOptions = {}): Response {
+export function problemResponse(
+  c: Context<AppEnv>,
+  type: ProblemType,
+  options: ProblemOptions = {},
+): Response {
   const { status, title } = problemTypes[type];
   const body = {
     type: problemTypeUri(type),

@@ -17,10 +17,14 @@ export function validationProblem(
   parameter?: string,
 ): HttpProblem {
   const fieldError = (path: readonly PropertyKey[], detail: string): FieldError =>
-    where === 'body' ? { pointer: pointer(path), detail } : { parameter: parameter ?? String(path[0] ?? ''), detail };
+    where === 'body'
+      ? { pointer: pointer(path), detail }
+      : { parameter: parameter ?? String(path[0] ?? ''), detail };
   const errors = error.issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => fieldError([...issue.path, key], 'is not a known parameter or field'))
+      ? issue.keys.map((key) =>
+          fieldError([...issue.path, key], 'is not a known parameter or field'),
+        )
       : [fieldError(issue.path, issue.message)],
   );
   return new HttpProblem('validation-error', {

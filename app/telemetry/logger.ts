@@ -20,7 +20,14 @@ export function createLogger(options: LoggerOptions): Logger {
       formatters: { level: (label) => ({ level: label }) },
       // Credentials must never reach a log line, whatever an error object happens to carry.
       redact: {
-        paths: ['password', '*.password', 'authorization', '*.authorization', 'databaseUrl', '*.databaseUrl'],
+        paths: [
+          'password',
+          '*.password',
+          'authorization',
+          '*.authorization',
+          'databaseUrl',
+          '*.databaseUrl',
+        ],
         censor: '[redacted]',
       },
     },

@@ -22,7 +22,8 @@ async function mapEmailConflict<T>(email: string | undefined, write: Promise<T>)
   try {
     return await write;
   } catch (error) {
-    if (email !== undefined && violatedUniqueConstraint(error) === EMAIL_UNIQUE) throw new EmailTakenError(email);
+    if (email !== undefined && violatedUniqueConstraint(error) === EMAIL_UNIQUE)
+      throw new EmailTakenError(email);
     throw error;
   }
 }
@@ -35,7 +36,11 @@ export function createUsersRepository(orm: Orm): UsersRepository {
     .orderBy(asc(users.id))
     .limit(sql.placeholder('limit'))
     .prepare('users_list_after');
-  const findById = orm.select().from(users).where(eq(users.id, sql.placeholder('id'))).prepare('users_find_by_id');
+  const findById = orm
+    .select()
+    .from(users)
+    .where(eq(users.id, sql.placeholder('id')))
+    .prepare('users_find_by_id');
 
   return {
     listAfter: (afterId, limit) => listAfter.execute({ afterId, limit }),

@@ -1,8 +1,8 @@
 // The v1 users API over real sockets, on real PostgreSQL and on the embedded PGlite default:
 // every endpoint, every error path, and the data left untouched by every rejected request.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { type Engine, startTestApp, type TestApp } from '../support/app-server.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 const engines: Engine[] = ['postgres', 'pglite'];
 
@@ -48,10 +48,17 @@ describe.each(engines)('users v1 on %s', (engine) => {
 
   describe('happy paths', () => {
     it('creates a user: 201, Location, the v1 shape', async () => {
-      const response = await send('POST', '/api/v1/users', { name: 'Ada Lovelace', email: 'ada@example.com' });
+      const response = await send('POST', '/api/v1/users', {
+        name: 'Ada Lovelace',
+        email: 'ada@example.com',
+      });
       expect(response.status).toBe(201);
       const user = await response.json();
-      expect(user).toEqual({ id: expect.any(Number), name: 'Ada Lovelace', email: 'ada@example.com' });
+      expect(user).toEqual({
+        id: expect.any(Number),
+        name: 'Ada Lovelace',
+        email: 'ada@example.com',
+      });
       expect(response.headers.get('location')).toBe(`/api/v1/users/${user.id}`);
       const fetched = await call(response.headers.get('location') ?? '');
       expect(await fetched.json()).toEqual(user);
@@ -63,22 +70,48 @@ describe.each(engines)('users v1 on %s', (engine) => {
     });
 
     it('accepts a JSON content type with parameters or a +json suffix', async () => {
-      expect((await send('POST', '/api/v1/users', { name: 'A B', email: 'ab@example.com' }, 'application/json; charset=utf-8')).status).toBe(201);
-      expect((await send('POST', '/api/v1/users', { name: 'C D', email: 'cd@example.com' }, 'application/merge-patch+json')).status).toBe(201);
+      expect(
+        (
+          await send(
+            'POST',
+            '/api/v1/users',
+            { name: 'A B', email: 'ab@example.com' },
+            'application/json; charset=utf-8',
+          )
+        ).status,
+      ).toBe(201);
+      expect(
+        (
+          await send(
+            'POST',
+            '/api/v1/users',
+            { name: 'C D', email: 'cd@example.com' },
+            'application/merge-patch+json',
+          )
+        ).status,
+      ).toBe(201);
     });
 
     it('updates with PATCH and keeps what was not sent', async () => {
       const user = await create('Alan Turing', 'alan@example.com');
       const response = await send('PATCH', `/api/v1/users/${user.id}`, { name: 'Alan M. Turing' });
       expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ id: user.id, name: 'Alan M. Turing', email: 'alan@example.com' });
+      expect(await response.json()).toEqual({
+        id: user.id,
+        name: 'Alan M. Turing',
+        email: 'alan@example.com',
+      });
       const row = (await snapshot()).find((candidate) => candidate.id === user.id);
-      expect(row?.updatedAt.getTime()).toBeGreaterThanOrEqual(row?.createdAt.getTime() ?? Number.POSITIVE_INFINITY);
+      expect(row?.updatedAt.getTime()).toBeGreaterThanOrEqual(
+        row?.createdAt.getTime() ?? Number.POSITIVE_INFINITY,
+      );
     });
 
     it('lets a user change the case of their own email', async () => {
       const user = await create('Case Change', 'case@example.com');
-      const response = await send('PATCH', `/api/v1/users/${user.id}`, { email: 'CASE@example.com' });
+      const response = await send('PATCH', `/api/v1/users/${user.id}`, {
+        email: 'CASE@example.com',
+      });
       expect(response.status).toBe(200);
     });
 
@@ -88,7 +121,11 @@ describe.each(engines)('users v1 on %s', (engine) => {
       expect(response.status).toBe(204);
       expect(await response.text()).toBe('');
       await expectProblem(await call(`/api/v1/users/${user.id}`), 404, 'not-found');
-      await expectProblem(await call(`/api/v1/users/${user.id}`, { method: 'DELETE' }), 404, 'not-found');
+      await expectProblem(
+        await call(`/api/v1/users/${user.id}`, { method: 'DELETE' }),
+        404,
+        'not-found',
+      );
     });
 
     it('answers HEAD like GET without a body', async () => {
@@ -101,7 +138,8 @@ describe.each(engines)('users v1 on %s', (engine) => {
 
   describe('pagination', () => {
     it('walks every user exactly once, in id order, by opaque cursor and Link rel=next', async () => {
-      for (let index = 0; index < 7; index++) await create(`Page User${index}`, `page${index}@example.com`);
+      for (let index = 0; index < 7; index++)
+        await create(`Page User${index}`, `page${index}@example.com`);
       const expected = (await snapshot()).map((row) => row.id);
       const seen: number[] = [];
       let path: string | null = '/api/v1/users?limit=3';
@@ -109,7 +147,10 @@ describe.each(engines)('users v1 on %s', (engine) => {
       while (path) {
         const response = await call(path);
         expect(response.status).toBe(200);
-        const page = (await response.json()) as { data: { id: number }[]; nextCursor: string | null };
+        const page = (await response.json()) as {
+          data: { id: number }[];
+          nextCursor: string | null;
+        };
         expect(page.data.length).toBeLessThanOrEqual(3);
         seen.push(...page.data.map((user) => user.id));
         const link = response.headers.get('link');
@@ -134,18 +175,17 @@ describe.each(engines)('users v1 on %s', (engine) => {
       expect((await call('/api/v1/users?limit=1')).status).toBe(200);
     });
 
-    it.each([
-      ['0'],
-      ['101'],
-      ['-1'],
-      ['abc'],
-      ['1.5'],
-      ['99999999999999999999999'],
-      [''],
-    ])('rejects limit=%j with a 400 naming the parameter', async (limit) => {
-      const problem = await expectProblem(await call(`/api/v1/users?limit=${encodeURIComponent(limit)}`), 400, 'validation-error');
-      expect(problem.errors).toEqual([{ parameter: 'limit', detail: expect.any(String) }]);
-    });
+    it.each([['0'], ['101'], ['-1'], ['abc'], ['1.5'], ['99999999999999999999999'], ['']])(
+      'rejects limit=%j with a 400 naming the parameter',
+      async (limit) => {
+        const problem = await expectProblem(
+          await call(`/api/v1/users?limit=${encodeURIComponent(limit)}`),
+          400,
+          'validation-error',
+        );
+        expect(problem.errors).toEqual([{ parameter: 'limit', detail: expect.any(String) }]);
+      },
+    );
 
     it.each([
       ['garbage!'],
@@ -156,12 +196,20 @@ describe.each(engines)('users v1 on %s', (engine) => {
       [Buffer.from('x:5').toString('base64url')],
       ['a'.repeat(500)],
     ])('rejects cursor %j with a 400', async (cursor) => {
-      const problem = await expectProblem(await call(`/api/v1/users?cursor=${encodeURIComponent(cursor)}`), 400, 'validation-error');
+      const problem = await expectProblem(
+        await call(`/api/v1/users?cursor=${encodeURIComponent(cursor)}`),
+        400,
+        'validation-error',
+      );
       expect(problem.errors).toEqual([{ parameter: 'cursor', detail: expect.any(String) }]);
     });
 
     it('rejects unknown query parameters, listing each', async () => {
-      const problem = await expectProblem(await call('/api/v1/users?limit=0&sort=name'), 400, 'validation-error');
+      const problem = await expectProblem(
+        await call('/api/v1/users?limit=0&sort=name'),
+        400,
+        'validation-error',
+      );
       expect(problem.errors).toEqual(
         expect.arrayContaining([
           { parameter: 'limit', detail: expect.any(String) },
@@ -178,8 +226,20 @@ describe.each(engines)('users v1 on %s', (engine) => {
       ['a JSON array', '[]', 'application/json', 400, 'validation-error'],
       ['a JSON string', '"hello"', 'application/json', 400, 'validation-error'],
       ['null', 'null', 'application/json', 400, 'validation-error'],
-      ['text/plain', '{"name":"A B","email":"x@example.com"}', 'text/plain', 415, 'unsupported-media-type'],
-      ['form encoding', 'name=A&email=b', 'application/x-www-form-urlencoded', 415, 'unsupported-media-type'],
+      [
+        'text/plain',
+        '{"name":"A B","email":"x@example.com"}',
+        'text/plain',
+        415,
+        'unsupported-media-type',
+      ],
+      [
+        'form encoding',
+        'name=A&email=b',
+        'application/x-www-form-urlencoded',
+        415,
+        'unsupported-media-type',
+      ],
     ])('POST with %s', async (_what, body, contentType, status, type) => {
       const before = await snapshot();
       await expectProblem(await send('POST', '/api/v1/users', body, contentType), status, type);
@@ -220,15 +280,25 @@ describe.each(engines)('users v1 on %s', (engine) => {
       [{ name: null, email: null }, ['#/name', '#/email']],
     ])('rejects %j', async (body, pointers) => {
       const before = await snapshot();
-      const problem = await expectProblem(await send('POST', '/api/v1/users', body), 400, 'validation-error');
-      expect((problem.errors as { pointer: string }[]).map((error) => error.pointer).sort()).toEqual([...pointers].sort());
+      const problem = await expectProblem(
+        await send('POST', '/api/v1/users', body),
+        400,
+        'validation-error',
+      );
+      expect(
+        (problem.errors as { pointer: string }[]).map((error) => error.pointer).sort(),
+      ).toEqual([...pointers].sort());
       expect(await snapshot()).toEqual(before);
     });
 
     it('rejects a duplicate email that differs only in case: 409, one row', async () => {
       await create('First Owner', 'owner@example.com');
       const before = await snapshot();
-      await expectProblem(await send('POST', '/api/v1/users', { name: 'Second', email: 'OWNER@Example.COM' }), 409, 'email-taken');
+      await expectProblem(
+        await send('POST', '/api/v1/users', { name: 'Second', email: 'OWNER@Example.COM' }),
+        409,
+        'email-taken',
+      );
       expect(await snapshot()).toEqual(before);
     });
 
@@ -236,7 +306,11 @@ describe.each(engines)('users v1 on %s', (engine) => {
       await create('Taken Email', 'taken@example.com');
       const other = await create('Other Person', 'other@example.com');
       const before = await snapshot();
-      await expectProblem(await send('PATCH', `/api/v1/users/${other.id}`, { email: 'Taken@Example.com' }), 409, 'email-taken');
+      await expectProblem(
+        await send('PATCH', `/api/v1/users/${other.id}`, { email: 'Taken@Example.com' }),
+        409,
+        'email-taken',
+      );
       expect(await snapshot()).toEqual(before);
     });
 
@@ -246,17 +320,32 @@ describe.each(engines)('users v1 on %s', (engine) => {
       [{ id: 7 }, 'an unknown field'],
       [{ email: 'nope' }, 'a bad email'],
     ] as [object, string][])('rejects PATCH %j (%s)', async (body) => {
-      const user = await create(`Patch Target${Math.random()}`, `patch${Math.random()}@example.com`);
+      const user = await create(
+        `Patch Target${Math.random()}`,
+        `patch${Math.random()}@example.com`,
+      );
       const before = await snapshot();
-      await expectProblem(await send('PATCH', `/api/v1/users/${user.id}`, body), 400, 'validation-error');
+      await expectProblem(
+        await send('PATCH', `/api/v1/users/${user.id}`, body),
+        400,
+        'validation-error',
+      );
       expect(await snapshot()).toEqual(before);
     });
 
     it('rejects PATCH with malformed JSON and with text/plain', async () => {
       const user = await create('Patch Media', 'patchmedia@example.com');
       const before = await snapshot();
-      await expectProblem(await send('PATCH', `/api/v1/users/${user.id}`, '{'), 400, 'malformed-json');
-      await expectProblem(await send('PATCH', `/api/v1/users/${user.id}`, '{}', 'text/plain'), 415, 'unsupported-media-type');
+      await expectProblem(
+        await send('PATCH', `/api/v1/users/${user.id}`, '{'),
+        400,
+        'malformed-json',
+      );
+      await expectProblem(
+        await send('PATCH', `/api/v1/users/${user.id}`, '{}', 'text/plain'),
+        415,
+        'unsupported-media-type',
+      );
       expect(await snapshot()).toEqual(before);
     });
 
@@ -290,31 +379,46 @@ describe.each(engines)('users v1 on %s', (engine) => {
       ['9223372036854775807'],
       ['9223372036854775808'],
       ['99999999999999999999999999'],
-    ])('rejects the id %j with a 400 naming the parameter, for GET, PATCH and DELETE', async (id) => {
-      const before = await snapshot();
-      for (const response of [
-        await call(`/api/v1/users/${id}`),
-        await send('PATCH', `/api/v1/users/${id}`, { name: 'New Name' }),
-        await call(`/api/v1/users/${id}`, { method: 'DELETE' }),
-      ]) {
-        const problem = await expectProblem(response, 400, 'validation-error');
-        expect(problem.errors).toEqual([{ parameter: 'id', detail: expect.any(String) }]);
-      }
-      expect(await snapshot()).toEqual(before);
-    });
+    ])(
+      'rejects the id %j with a 400 naming the parameter, for GET, PATCH and DELETE',
+      async (id) => {
+        const before = await snapshot();
+        for (const response of [
+          await call(`/api/v1/users/${id}`),
+          await send('PATCH', `/api/v1/users/${id}`, { name: 'New Name' }),
+          await call(`/api/v1/users/${id}`, { method: 'DELETE' }),
+        ]) {
+          const problem = await expectProblem(response, 400, 'validation-error');
+          expect(problem.errors).toEqual([{ parameter: 'id', detail: expect.any(String) }]);
+        }
+        expect(await snapshot()).toEqual(before);
+      },
+    );
 
     it('answers 404 for an unknown id on GET, PATCH and DELETE', async () => {
       const before = await snapshot();
       await expectProblem(await call('/api/v1/users/999999'), 404, 'not-found');
-      await expectProblem(await send('PATCH', '/api/v1/users/999999', { name: 'Nobody Here' }), 404, 'not-found');
-      await expectProblem(await call('/api/v1/users/999999', { method: 'DELETE' }), 404, 'not-found');
+      await expectProblem(
+        await send('PATCH', '/api/v1/users/999999', { name: 'Nobody Here' }),
+        404,
+        'not-found',
+      );
+      await expectProblem(
+        await call('/api/v1/users/999999', { method: 'DELETE' }),
+        404,
+        'not-found',
+      );
       expect(await snapshot()).toEqual(before);
     });
   });
 
   describe('protocol', () => {
     it('answers a wrong method with 405 and Allow', async () => {
-      const collection = await expectProblem(await call('/api/v1/users', { method: 'PUT' }), 405, 'method-not-allowed');
+      const collection = await expectProblem(
+        await call('/api/v1/users', { method: 'PUT' }),
+        405,
+        'method-not-allowed',
+      );
       expect(collection.detail).toContain('PUT');
       const response = await call('/api/v1/users/1', { method: 'PUT' });
       expect(response.headers.get('allow')).toBe('GET, HEAD, PATCH, DELETE, OPTIONS');
@@ -345,7 +449,9 @@ describe.each(engines)('users v1 on %s', (engine) => {
     it('echoes a sane X-Request-ID and replaces an unsafe one', async () => {
       const kept = await call('/health', { headers: { 'x-request-id': 'abc-123.trace:7' } });
       expect(kept.headers.get('x-request-id')).toBe('abc-123.trace:7');
-      const replaced = await call('/health', { headers: { 'x-request-id': 'bad id\twith "quotes"' } });
+      const replaced = await call('/health', {
+        headers: { 'x-request-id': 'bad id\twith "quotes"' },
+      });
       expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
       const tooLong = await call('/health', { headers: { 'x-request-id': 'x'.repeat(200) } });
       expect(tooLong.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);

@@ -22,7 +22,12 @@ let sql: postgres.Sql;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  const db = openPostgres({ url: database.url, poolMax: 1, connectTimeoutMs: 5_000, applicationName: 'migrate' });
+  const db = openPostgres({
+    url: database.url,
+    poolMax: 1,
+    connectTimeoutMs: 5_000,
+    applicationName: 'migrate',
+  });
   await applyMigrations(db, createLogger({ level: 'silent' }));
   await db.close();
   sql = postgres(database.url, { max: 2, onnotice: () => {} });
@@ -35,7 +40,9 @@ afterAll(async () => {
 });
 
 /** A raw keep-alive client: one request, then it idles. Records how its connection ended. */
-async function idleKeepAliveClient(url: string): Promise<{ socket: Socket; ended: Promise<string> }> {
+async function idleKeepAliveClient(
+  url: string,
+): Promise<{ socket: Socket; ended: Promise<string> }> {
   const { hostname, port } = new URL(url);
   const socket = connect(Number(port), hostname);
   const ended = new Promise<string>((resolve) => {
@@ -74,13 +81,16 @@ it('drains: in-flight requests finish, idle clients get FIN, /ready fails first,
   await locker`begin`;
   await locker`lock table users in access exclusive mode`;
   const inFlight = Array.from({ length: SLOW_REQUESTS }, () =>
-    fetch(`${url}/api/v1/users`, { signal: AbortSignal.timeout(20_000) }).then(async (response) => ({
-      status: response.status,
-      connection: response.headers.get('connection'),
-      body: await response.json(),
-    })),
+    fetch(`${url}/api/v1/users`, { signal: AbortSignal.timeout(20_000) }).then(
+      async (response) => ({
+        status: response.status,
+        connection: response.headers.get('connection'),
+        body: await response.json(),
+      }),
+    ),
   );
-  while ((await appSessionsWaitingForLock()) < SLOW_REQUESTS) await new Promise((resolve) => setTimeout(resolve, 50));
+  while ((await appSessionsWaitingForLock()) < SLOW_REQUESTS)
+    await new Promise((resolve) => setTimeout(resolve, 50));
 
   const signalledAt = Date.now();
   app.child.kill('SIGTERM');
@@ -97,7 +107,9 @@ it('drains: in-flight requests finish, idle clients get FIN, /ready fails first,
   expect(await health.json()).toMatchObject({ lifecycle: 'draining' });
 
   // Past the drain delay the slow requests are still in flight; let them finish.
-  await new Promise((resolve) => setTimeout(resolve, DRAIN_DELAY_MS + 500 - (Date.now() - signalledAt)));
+  await new Promise((resolve) =>
+    setTimeout(resolve, DRAIN_DELAY_MS + 500 - (Date.now() - signalledAt)),
+  );
   expect(app.child.exitCode).toBeNull();
   await locker`commit`;
   locker.release();

@@ -24,7 +24,10 @@ it('serves /ready and the users API on the embedded database', async () => {
   app = await startAppProcess(env());
   const ready = await fetch(`${app.url}/ready`);
   expect(ready.status).toBe(200);
-  expect(await ready.json()).toMatchObject({ status: 'ready', checks: { database: 'ok', schema: 'ok' } });
+  expect(await ready.json()).toMatchObject({
+    status: 'ready',
+    checks: { database: 'ok', schema: 'ok' },
+  });
 
   const created = await fetch(`${app.url}/api/v1/users`, {
     method: 'POST',
@@ -36,7 +39,11 @@ it('serves /ready and the users API on the embedded database', async () => {
   // One JSON access-log line per request, with the route template and no body.
   await new Promise((resolve) => setTimeout(resolve, 100));
   const access = app.logs.find((line) => line.msg === 'request' && line.method === 'POST');
-  expect(access).toMatchObject({ route: '/api/v1/users', status: 201, request_id: created.headers.get('x-request-id') });
+  expect(access).toMatchObject({
+    route: '/api/v1/users',
+    status: 201,
+    request_id: created.headers.get('x-request-id'),
+  });
   expect(JSON.stringify(app.logs)).not.toContain('still@example.com');
 
   app.child.kill('SIGTERM');
@@ -47,7 +54,9 @@ it('still has the user after a restart', async () => {
   app = await startAppProcess(env());
   const response = await fetch(`${app.url}/api/v1/users`);
   const page = (await response.json()) as { data: { name: string; email: string }[] };
-  expect(page.data).toEqual([{ id: expect.any(Number), name: 'Still Here', email: 'still@example.com' }]);
+  expect(page.data).toEqual([
+    { id: expect.any(Number), name: 'Still Here', email: 'still@example.com' },
+  ]);
   app.child.kill('SIGINT');
   expect(await app.exited).toBe(0);
 });

@@ -17,9 +17,19 @@ export interface AppProcess {
   exited: Promise<number | string>;
 }
 
-export function spawnApp(env: Record<string, string>): { child: ChildProcess; logs: Record<string, unknown>[]; stderr(): string; exited: Promise<number | string> } {
+export function spawnApp(env: Record<string, string>): {
+  child: ChildProcess;
+  logs: Record<string, unknown>[];
+  stderr(): string;
+  exited: Promise<number | string>;
+} {
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];
@@ -45,20 +55,27 @@ export function spawnApp(env: Record<string, string>): { child: ChildProcess; lo
 }
 
 /** Starts the app on a free port and waits until it logs that it is listening. */
-export async function startAppProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<AppProcess> {
+export async function startAppProcess(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<AppProcess> {
   const port = await freePort();
   const app = spawnApp({ HOST: '127.0.0.1', PORT: String(port), ...env });
   const started = Date.now();
   while (!app.logs.some((line) => line.msg === 'listening')) {
-    if (app.child.exitCode !== null) throw new Error(`app exited early (${app.child.exitCode}): ${app.stderr()}`);
-    if (Date.now() - started > timeoutMs) throw new Error(`app did not start in ${timeoutMs} ms: ${app.stderr()}`);
+    if (app.child.exitCode !== null)
+      throw new Error(`app exited early (${app.child.exitCode}): ${app.stderr()}`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`app did not start in ${timeoutMs} ms: ${app.stderr()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return { ...app, url: `http://127.0.0.1:${port}` };
 }
 
 /** Stops a process that a test left running; harmless if it already exited. */
-export async function killApp(app: { child: ChildProcess; exited: Promise<unknown> } | undefined): Promise<void> {
+export async function killApp(
+  app: { child: ChildProcess; exited: Promise<unknown> } | undefined,
+): Promise<void> {
   if (!app || app.child.exitCode !== null || app.child.signalCode !== null) return;
   app.child.kill('SIGKILL');
   await app.exited;

@@ -2,8 +2,8 @@
 // building and createApp as app/main.ts, with the database a test chooses.
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
@@ -22,7 +22,10 @@ export interface TestApp {
 export type Engine = 'postgres' | 'pglite';
 
 /** `databaseUrl` undefined: the embedded PGlite default, in a fresh temporary folder. */
-export async function startTestApp(databaseUrl: string | undefined, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  databaseUrl: string | undefined,
+  env: Record<string, string> = {},
+): Promise<TestApp> {
   const dataDir = databaseUrl ? undefined : await mkdtemp(join(tmpdir(), 'myapp-pglite-'));
   const config = loadConfig({
     LOG_LEVEL: 'silent',

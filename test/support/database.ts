@@ -8,13 +8,15 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export function databaseUrl(adminUrl: string, name: string): string {
+function databaseUrl(adminUrl: string, name: string): string {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.toString();
 }
 
-export async function createTestDatabase(adminUrl = inject('adminDatabaseUrl')): Promise<TestDatabase> {
+export async function createTestDatabase(
+  adminUrl = inject('adminDatabaseUrl'),
+): Promise<TestDatabase> {
   const name = `myapp_test_${randomBytes(6).toString('hex')}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   try {

@@ -2,7 +2,11 @@
 import { z } from 'zod';
 import type { User } from '../../users/model.ts';
 
-const name = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+const name = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters');
 const email = z
   .string()
   .trim()

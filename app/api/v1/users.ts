@@ -25,7 +25,10 @@ export function usersV1(users: UsersService): Hono<AppEnv> {
     const nextCursor = page.nextAfterId === undefined ? null : encodeCursor(page.nextAfterId);
     if (nextCursor) {
       const next = new URL(c.req.url);
-      next.search = new URLSearchParams({ limit: String(query.data.limit), cursor: nextCursor }).toString();
+      next.search = new URLSearchParams({
+        limit: String(query.data.limit),
+        cursor: nextCursor,
+      }).toString();
       c.header('Link', `<${next.pathname}${next.search}>; rel="next"`);
     }
     return c.json({ data: page.items.map(toUserV1), nextCursor });

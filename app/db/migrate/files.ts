@@ -17,7 +17,7 @@ export interface MigrationFile {
 /** The project's `migrations/` folder, found from this file so the working directory is irrelevant. */
 export const MIGRATIONS_DIR = resolve(import.meta.dirname, '../../../migrations');
 
-export function hashMigration(sql: string): string {
+function hashMigration(sql: string): string {
   return createHash('sha256').update(sql).digest('hex');
 }
 

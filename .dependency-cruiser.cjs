@@ -1,0 +1,91 @@
+// The layering of the design ("what may import what"), checked in CI by
+// `depcruise app --config .dependency-cruiser.cjs`:
+//
+//   main.ts / edge.ts / cli -> deps.ts -> app.ts -> http/, api/ -> users/, recommendations/
+//   domain -> db/, flags/ ; telemetry/, lifecycle/, config.ts: leaves, importing no app module
+//
+// Type-only imports count (tsPreCompilationDeps): a layer that needs a type from a higher one
+// is as coupled as one that needs a value. Test files may reach across layers to set things up.
+const TEST = '\\.test\\.ts$';
+const ENTRIES = '^app/(main\\.ts|edge\\.ts|db/migrate/cli\\.ts)$';
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Cycles make the layering meaningless and the import order fragile.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'no-importing-entries',
+      severity: 'error',
+      comment: 'Entries (main.ts, edge.ts, the migration CLI) are thin and run things on import.',
+      from: { pathNot: [TEST, ENTRIES] },
+      to: { path: ENTRIES },
+    },
+    {
+      name: 'domain-knows-no-http',
+      severity: 'error',
+      comment: 'The domain knows nothing about HTTP or API versions; routers translate.',
+      from: { path: '^app/(users|recommendations)/', pathNot: TEST },
+      to: { path: '^app/(http|api)/' },
+    },
+    {
+      name: 'db-knows-no-http',
+      severity: 'error',
+      comment: 'The database layer serves the domain; it never depends on HTTP or API versions.',
+      from: { path: '^app/db/', pathNot: TEST },
+      to: { path: '^app/(http|api)/' },
+    },
+    {
+      name: 'leaves-import-no-app-module',
+      severity: 'error',
+      comment: 'telemetry/, lifecycle/ and config.ts are used by everything, so they use nothing.',
+      from: { path: '^app/(telemetry|lifecycle)/', pathNot: TEST },
+      // $1: a leaf folder may import its own files.
+      to: { path: '^app/', pathNot: '^app/$1/' },
+    },
+    {
+      name: 'config-imports-no-app-module',
+      severity: 'error',
+      comment: 'telemetry/, lifecycle/ and config.ts are used by everything, so they use nothing.',
+      from: { path: '^app/config\\.ts$' },
+      to: { path: '^app/' },
+    },
+    {
+      name: 'app-uses-no-dev-dependency',
+      severity: 'error',
+      comment: 'The image installs production dependencies only.',
+      from: { path: '^app/', pathNot: TEST },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'no-non-package-json',
+      severity: 'error',
+      comment: 'A package not in package.json works here by accident and fails in the image.',
+      from: {},
+      to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'] },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      comment: 'An import that does not resolve fails at run time.',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      mainFields: ['module', 'main', 'types', 'typings'],
+    },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};
