@@ -33,6 +33,6 @@ export function describeWithTool(name: string, body: (path: string) => void, pat
     });
     return;
   }
-  console.warn(`\n!!! SKIPPING tests: ${reason}\n`);
+  process.stderr.write(`\n!!! SKIPPING tests: ${reason}\n\n`);
   describe.skip(`with ${name} (SKIPPED: ${reason})`, () => body(''));
 }
