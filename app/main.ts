@@ -20,7 +20,11 @@ function readConfig() {
 
 const config = readConfig();
 const logger = createLogger({ level: config.LOG_LEVEL });
-const deps = await buildDeps(config, logger);
+const deps = await buildDeps(config, logger).catch((error: unknown) => {
+  logger.fatal({ err: error }, `cannot start: ${error instanceof Error ? error.message : error}`);
+  logger.flush();
+  process.exit(1);
+});
 
 const server = createAdaptorServer({
   fetch: createApp(deps).fetch,

@@ -3,14 +3,22 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
+import { lockDataDir } from './data-dir-lock.ts';
 import type { Database, SqlSession } from './database.ts';
 import { withTimeout } from './database.ts';
 import * as schema from './schema.ts';
 
 /** `dataDir` undefined keeps everything in memory (tests). */
 export async function openPglite(dataDir: string | undefined): Promise<Database> {
-  if (dataDir) await mkdir(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir);
+  let unlock = async () => {};
+  if (dataDir) {
+    await mkdir(dataDir, { recursive: true });
+    unlock = await lockDataDir(dataDir);
+  }
+  const client = await PGlite.create(dataDir).catch(async (error: unknown) => {
+    await unlock();
+    throw error;
+  });
   const orm = drizzle({ client, schema });
 
   return {
@@ -36,6 +44,7 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
     },
     async close() {
       await client.close();
+      await unlock();
     },
   };
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type AppProcess, killApp, spawnApp, startAppProcess } from '../support/app-process.ts';
+import { freePort } from '../support/ports.ts';
 
 let dataDir: string;
 let app: AppProcess | undefined;
@@ -58,6 +59,18 @@ it('still has the user after a restart', async () => {
     { id: expect.any(Number), name: 'Still Here', email: 'still@example.com' },
   ]);
   app.child.kill('SIGINT');
+  expect(await app.exited).toBe(0);
+});
+
+it('refuses a second process on the same embedded data folder, naming the first', async () => {
+  app = await startAppProcess(env());
+  const second = spawnApp({ ...env(), PORT: String(await freePort()) });
+  expect(await second.exited).toBe(1);
+  const fatal = second.logs.find((line) => line.level === 'fatal');
+  expect(String(fatal?.msg)).toContain(`in use by another process (pid ${app.child.pid})`);
+  // The first one is unharmed.
+  expect((await fetch(`${app.url}/api/v1/users`)).status).toBe(200);
+  app.child.kill('SIGTERM');
   expect(await app.exited).toBe(0);
 });
 

