@@ -1,15 +1,17 @@
 // The users domain model. It knows nothing of HTTP or API versions: each version's router
-// translates between its wire shape and these types.
+// translates between its wire shape and these types (v1's `name` is derived: users/name.ts).
 export interface User {
   id: number;
-  name: string;
+  firstName: string;
+  lastName: string;
   email: string;
   createdAt: Date;
   updatedAt: Date;
 }
 
 export interface NewUser {
-  name: string;
+  firstName: string;
+  lastName: string;
   email: string;
 }
 

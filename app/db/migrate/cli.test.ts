@@ -46,8 +46,11 @@ const messages = (run: Run) =>
     .map((line) => JSON.parse(line) as { msg: string; [key: string]: unknown });
 
 let names: string[];
+let expandNames: string[];
 beforeAll(async () => {
-  names = (await readMigrationFiles(MIGRATIONS_DIR)).map((file) => file.name);
+  const files = await readMigrationFiles(MIGRATIONS_DIR);
+  names = files.map((file) => file.name);
+  expandNames = files.filter((file) => file.header.phase === 'expand').map((file) => file.name);
 });
 
 describe('migrate CLI on PostgreSQL', () => {
@@ -69,28 +72,86 @@ describe('migrate CLI on PostgreSQL', () => {
     expect(run.stdout).toContain(`0 applied, ${names.length} pending`);
   });
 
-  it('applies the migrations, then a second run has nothing to do', async () => {
-    const first = await runCli([], { DATABASE_URL: database.url });
-    expect(first.stderr).toBe('');
-    expect(first.code).toBe(0);
-    expect(messages(first).filter((line) => line.msg === 'migration applied')).toEqual(
-      names.map((name) => expect.objectContaining({ migration: name })),
+  it('lets one of three simultaneous runs apply the expand files; the others exit 0 with nothing to do', async () => {
+    const runs = await Promise.all([1, 2, 3].map(() => runCli([], { DATABASE_URL: database.url })));
+    expect(runs.map((run) => run.code)).toEqual([0, 0, 0]);
+    expect(runs.map((run) => run.stderr)).toEqual(['', '', '']);
+    const applying = runs.filter((run) =>
+      messages(run).some((line) => line.msg === 'migration applied'),
     );
-    const [users] = await sql`select to_regclass('public.users') is not null as exists`;
-    expect(users?.exists).toBe(true);
+    expect(applying).toHaveLength(1);
+    expect(messages(applying[0] as Run).filter((line) => line.msg === 'migration applied')).toEqual(
+      expandNames.map((name) => expect.objectContaining({ migration: name })),
+    );
+    for (const run of runs.filter((other) => other !== applying[0])) {
+      expect(messages(run)).toContainEqual(
+        expect.objectContaining({ msg: 'schema is up to date, nothing to do', applied: [] }),
+      );
+    }
     const rows = await sql`select name from schema_migrations order by name`;
-    expect(rows.map((row) => row.name)).toEqual(names);
+    expect(rows.map((row) => row.name)).toEqual(expandNames);
+  });
 
-    const second = await runCli(['up'], { DATABASE_URL: database.url });
-    expect(second.code).toBe(0);
-    expect(messages(second)).toContainEqual(
-      expect.objectContaining({ msg: 'schema is up to date, nothing to do', applied: [] }),
-    );
-
+  it('says in status and plan what is held back and why', async () => {
     const status = await runCli(['status'], { DATABASE_URL: database.url });
     expect(status.code).toBe(0);
     expect(status.stdout).toContain(`applied  ${names[0]}`);
-    expect(status.stdout).toContain(`${names.length} applied, 0 pending`);
+    expect(status.stdout).toMatch(
+      /pending +0003_users_drop_name\.sql +contract\n +held back: waits for backfill 0002/,
+    );
+    expect(status.stdout).toContain(
+      `${expandNames.length} applied, ${names.length - expandNames.length} pending`,
+    );
+
+    const plan = await runCli(['plan'], { DATABASE_URL: database.url });
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toBe(
+      [
+        'expand: nothing to do',
+        'backfill:',
+        '  would run 0002_users_name_split_backfill.sql',
+        'contract:',
+        '  held back 0003_users_drop_name.sql:',
+        '    - waits for backfill 0002_users_name_split_backfill.sql, not applied yet (npm run migrate -- backfill 0002_users_name_split_backfill.sql)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('refuses contract with exit 3 while its backfill is pending, then backfill and contract apply', async () => {
+    const refused = await runCli(['contract'], { DATABASE_URL: database.url });
+    expect(refused.code).toBe(3);
+    expect(messages(refused)).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        msg: expect.stringContaining('contract: 1 file(s) held back'),
+      }),
+    );
+    const backfill = await runCli(['backfill', '0002_users_name_split_backfill'], {
+      DATABASE_URL: database.url,
+    });
+    expect(backfill.code).toBe(0);
+    expect(messages(backfill)).toContainEqual(
+      expect.objectContaining({ msg: 'backfill complete', rows: 0 }),
+    );
+    expect((await runCli(['contract'], { DATABASE_URL: database.url })).code).toBe(0);
+    const rows = await sql`select name, phase from schema_migrations order by name`;
+    expect(rows.map((row) => row.name)).toEqual(names);
+  });
+});
+
+describe('migrate CLI all', () => {
+  it('takes a fresh database through every phase in one go', async () => {
+    const database = await createTestDatabase();
+    try {
+      const run = await runCli(['all'], { DATABASE_URL: database.url });
+      expect(run.code).toBe(0);
+      expect(messages(run)).toContainEqual(
+        expect.objectContaining({ msg: `applied ${names.length} migration(s)`, applied: names }),
+      );
+    } finally {
+      await database.drop();
+    }
   });
 });
 
@@ -110,12 +171,17 @@ describe('migrate CLI on PGlite', () => {
     const first = await runCli([], { DATA_DIR: dataDir });
     expect(first.code).toBe(0);
     expect(messages(first)).toContainEqual(
-      expect.objectContaining({ msg: `applied ${names.length} migration(s)`, applied: names }),
+      expect.objectContaining({
+        msg: `applied ${expandNames.length} migration(s)`,
+        applied: expandNames,
+      }),
     );
 
     const status = await runCli(['status'], { DATA_DIR: dataDir });
     expect(status.code).toBe(0);
-    expect(status.stdout).toContain(`${names.length} applied, 0 pending`);
+    expect(status.stdout).toContain(
+      `${expandNames.length} applied, ${names.length - expandNames.length} pending`,
+    );
   });
 });
 
@@ -127,10 +193,12 @@ describe('migrate CLI failures', () => {
     expect(run.stdout).toBe('');
   });
 
-  it('exits 2 with the usage on an unknown command', async () => {
-    const run = await runCli(['sideways'], {});
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain('usage: npm run migrate');
+  it('exits 2 with the usage on an unknown command or extra arguments', async () => {
+    for (const args of [['sideways'], ['contract', 'now'], ['backfill', 'a', 'b']]) {
+      const run = await runCli(args, {});
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('usage: npm run migrate');
+    }
   });
 
   it('exits 1 and logs the cause when the database cannot be reached', async () => {

@@ -1,18 +1,75 @@
-// `npm run migrate` applies the pending files of `migrations/`; `npm run migrate -- status`
-// lists applied and pending ones. It runs as a Kubernetes Job as well as by hand, so the exit
-// code is the contract: 0 done, 1 the migration or the database failed, 2 bad usage or config.
+// The migration command, for operators and for the deployment's hook Jobs:
+//
+//   npm run migrate [-- expand]        expand files (before the new release's instances start)
+//   npm run migrate -- backfill [name] backfills, batched and resumable (all pending, or one)
+//   npm run migrate -- contract        contract files whose gate is open (after the rollout)
+//   npm run migrate -- all             every phase in name order, contract behind its gate
+//                                      (a fresh or development database)
+//   npm run migrate -- status          every file: applied, pending, held back and why
+//   npm run migrate -- plan            what each command would do now
+//   npm run migrate -- rollback-check [release]   may `release` (default: RELEASE) run here?
+//
+// In the image: `node app/db/migrate/cli.ts <command>`. The exit code is the contract with the
+// Job: 0 done (or nothing to do), 1 a migration or the database failed, 2 bad usage or config,
+// 3 refused on purpose (contract gate closed, backfill held back, rollback past a contract).
 import { type Config, ConfigError, loadConfig } from '../../config.ts';
 import { createLogger, type Logger } from '../../telemetry/logger.ts';
 import type { SqlSession } from '../database.ts';
 import { openDatabase } from '../open.ts';
-import { MIGRATIONS_DIR, type MigrationFile, readMigrationFiles } from './files.ts';
-import { type MigrationStatus, migrate, migrationStatus } from './runner.ts';
+import { MigrationRefused } from './errors.ts';
+import { MIGRATIONS_DIR, readMigrationFiles } from './files.ts';
+import { rollbackBlockers } from './gate/rollback.ts';
+import { formatPlan, formatStatus } from './report.ts';
+import { type Command, type MigrateResult, migrate } from './runner.ts';
+import type { RunnerSettings } from './settings.ts';
+import { migrationPlan, migrationStatus } from './status.ts';
 
-const USAGE = 'usage: npm run migrate [-- up | status]';
+const USAGE =
+  'usage: npm run migrate [-- expand | backfill [name] | contract | all | status | plan | rollback-check [release]]';
+
+type Action =
+  | { kind: 'run'; command: Command; only?: string }
+  | { kind: 'status' | 'plan' }
+  | { kind: 'rollback-check'; release?: string };
+
+function parseArgs(args: readonly string[]): Action | undefined {
+  const [command = 'expand', argument, ...rest] = args;
+  if (rest.length > 0) return undefined;
+  switch (command) {
+    // `up`: the name this command had before phases existed.
+    case 'up':
+    case 'expand':
+    case 'contract':
+    case 'all':
+      return argument === undefined
+        ? { kind: 'run', command: command === 'up' ? 'expand' : command }
+        : undefined;
+    case 'backfill':
+      return { kind: 'run', command: 'backfill', only: argument };
+    case 'status':
+    case 'plan':
+      return argument === undefined ? { kind: command } : undefined;
+    case 'rollback-check':
+      return { kind: 'rollback-check', release: argument };
+    default:
+      return undefined;
+  }
+}
+
+function settingsOf(config: Config): Partial<RunnerSettings> {
+  return {
+    ddlLockTimeoutMs: config.MIGRATION_LOCK_TIMEOUT_MS,
+    statementTimeoutMs: config.MIGRATION_STATEMENT_TIMEOUT_MS,
+    lockRetries: config.MIGRATION_LOCK_RETRIES,
+    gateWindowMs: config.CONTRACT_GATE_WINDOW_MS,
+    backfillBatchSize: config.BACKFILL_BATCH_SIZE,
+    backfillPauseMs: config.BACKFILL_PAUSE_MS,
+  };
+}
 
 async function main(args: readonly string[]): Promise<number> {
-  const command = args[0] ?? 'up';
-  if (args.length > 1 || (command !== 'up' && command !== 'status')) {
+  const action = parseArgs(args);
+  if (!action) {
     console.error(USAGE);
     return 2;
   }
@@ -27,11 +84,34 @@ async function main(args: readonly string[]): Promise<number> {
   const logger = createLogger({ level: config.LOG_LEVEL });
   try {
     const files = await readMigrationFiles(MIGRATIONS_DIR);
-    await withSession(config, async (session) => {
-      if (command === 'status') printStatus(await migrationStatus(session, files));
-      else await up(session, files, logger);
+    return await withSession(config, async (session) => {
+      switch (action.kind) {
+        case 'status':
+          write(
+            formatStatus(await migrationStatus(session, files, config.CONTRACT_GATE_WINDOW_MS)),
+          );
+          return 0;
+        case 'plan':
+          write(formatPlan(await migrationPlan(session, files, config.CONTRACT_GATE_WINDOW_MS)));
+          return 0;
+        case 'rollback-check':
+          return rollbackCheck(session, action.release ?? config.RELEASE, logger);
+        case 'run': {
+          const result = await migrate({
+            session,
+            files,
+            logger,
+            command: action.command,
+            only: action.only,
+            release: config.RELEASE,
+            // The embedded database belongs to one process: nothing older can be running on it.
+            enforceGate: config.DATABASE_URL !== undefined,
+            ...settingsOf(config),
+          });
+          return report(action.command, result, logger);
+        }
+      }
     });
-    return 0;
   } catch (error) {
     logger.error({ err: error }, 'migration failed');
     return 1;
@@ -41,12 +121,16 @@ async function main(args: readonly string[]): Promise<number> {
   }
 }
 
-async function withSession(config: Config, work: (session: SqlSession) => Promise<void>) {
+function write(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+async function withSession<T>(config: Config, work: (session: SqlSession) => Promise<T>) {
   const db = await openDatabase(config, 'myapp-migrate');
   try {
     const session = await db.session();
     try {
-      await work(session);
+      return await work(session);
     } finally {
       await session.release();
     }
@@ -55,21 +139,33 @@ async function withSession(config: Config, work: (session: SqlSession) => Promis
   }
 }
 
-async function up(session: SqlSession, files: readonly MigrationFile[], logger: Logger) {
-  const { applied } = await migrate({ session, files, logger });
-  if (applied.length === 0) logger.info({ applied }, 'schema is up to date, nothing to do');
-  else logger.info({ applied }, `applied ${applied.length} migration(s)`);
+/** Logs the outcome; a file held back (gate closed, backfill waiting for expand) exits 3. */
+function report(command: Command, { applied, held }: MigrateResult, logger: Logger): number {
+  if (applied.length === 0 && held.length === 0)
+    logger.info({ command, applied }, 'schema is up to date, nothing to do');
+  else if (applied.length > 0)
+    logger.info({ command, applied }, `applied ${applied.length} migration(s)`);
+  if (held.length === 0) return 0;
+  const refusal = new MigrationRefused(
+    `${command}: ${held.length} file(s) held back`,
+    held.flatMap((file) => file.reasons.map((reason) => `${file.name}: ${reason}`)),
+  );
+  logger.error({ command, held }, refusal.message);
+  return 3;
 }
 
-function printStatus(status: MigrationStatus): void {
-  const lines = [
-    ...status.applied.map((name) => `applied  ${name}`),
-    ...status.pending.map((name) => `pending  ${name}`),
-    ...status.changed.map((name) => `changed  ${name} (edited after it was applied)`),
-    ...status.unknown.map((name) => `unknown  ${name} (applied, but no such file here)`),
-  ];
-  lines.push(`${status.applied.length} applied, ${status.pending.length} pending`);
-  process.stdout.write(`${lines.join('\n')}\n`);
+async function rollbackCheck(session: SqlSession, release: string, logger: Logger) {
+  const reasons = await rollbackBlockers(session, release);
+  if (reasons.length === 0) {
+    logger.info({ release }, 'rollback check passed: no applied contract needs a newer release');
+    return 0;
+  }
+  const refusal = new MigrationRefused(
+    `release ${release} must not run against this database`,
+    reasons,
+  );
+  logger.error({ release, reasons }, refusal.message);
+  return 3;
 }
 
 // Set the code rather than calling exit(): the process ends once pending writes are done.
