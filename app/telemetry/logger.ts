@@ -8,7 +8,26 @@ export interface LoggerOptions {
   level: string;
   /** Where lines go; stdout by default. Tests pass a stream to read them back. */
   destination?: DestinationStream;
+  /** More paths to censor (LOG_REDACT: personal fields), on top of the built-in secrets. */
+  redact?: readonly string[];
 }
+
+/** Credentials must never reach a log line, whatever an error object happens to carry. */
+const SECRET_PATHS = [
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+  'secret',
+  '*.secret',
+  'authorization',
+  '*.authorization',
+  'cookie',
+  '*.cookie',
+  '*["set-cookie"]',
+  'databaseUrl',
+  '*.databaseUrl',
+];
 
 export function createLogger(options: LoggerOptions): Logger {
   const destination = options.destination ?? pino.destination({ fd: 1, sync: false });
@@ -18,16 +37,8 @@ export function createLogger(options: LoggerOptions): Logger {
       base: { service: 'myapp' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
-      // Credentials must never reach a log line, whatever an error object happens to carry.
       redact: {
-        paths: [
-          'password',
-          '*.password',
-          'authorization',
-          '*.authorization',
-          'databaseUrl',
-          '*.databaseUrl',
-        ],
+        paths: [...new Set([...SECRET_PATHS, ...(options.redact ?? [])])],
         censor: '[redacted]',
       },
     },

@@ -1,0 +1,93 @@
+// Per request: the server span (named `METHOD /route/template`, HTTP semantic-convention
+// attributes, parented by an incoming W3C `traceparent`), the request-duration histogram with the
+// trace id as exemplar, requests in flight, and a child logger carrying request_id, trace_id and
+// span_id for every line logged about the request (pino's own trace-id injection does not work
+// under ESM). The rest of the request runs inside the telemetry's request scope, so database
+// spans and flag evaluations find their request.
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { MiddlewareHandler } from 'hono';
+import type { Logger } from '../telemetry/logger.ts';
+import type { RequestScope, Telemetry } from '../telemetry/telemetry.ts';
+import type { AppEnv } from './env.ts';
+import { knownMethod, routeTemplate, UNMATCHED_ROUTE } from './route.ts';
+
+export function requestTelemetry(telemetry: Telemetry, logger: Logger): MiddlewareHandler<AppEnv> {
+  const { metrics, tracing } = telemetry;
+  const { tracer } = tracing;
+  return async (c, next) => {
+    const started = performance.now();
+    const method = knownMethod(c.req.method);
+    let scope: RequestScope = { context: undefined, flagEvaluations: [] };
+    let span: ReturnType<NonNullable<typeof tracer>['startSpan']> | undefined;
+    if (tracer) {
+      const parent = tracing.extract((name) => c.req.header(name));
+      span = tracer.startSpan(
+        method,
+        {
+          kind: SpanKind.SERVER,
+          attributes: {
+            'http.request.method': method,
+            'url.path': c.req.path,
+            'user_agent.original': c.req.header('user-agent') ?? '',
+          },
+        },
+        parent,
+      );
+      scope = { context: trace.setSpan(parent, span), flagEvaluations: [] };
+    }
+    const ids = span?.spanContext();
+    const traced = ids !== undefined && span?.isRecording() === true;
+    c.set(
+      'logger',
+      logger.child(
+        traced
+          ? { request_id: c.get('requestId'), trace_id: ids.traceId, span_id: ids.spanId }
+          : { request_id: c.get('requestId') },
+      ),
+    );
+
+    metrics.httpServerActiveRequests.inc();
+    try {
+      await telemetry.runInRequest(scope, next);
+    } finally {
+      metrics.httpServerActiveRequests.dec();
+      const route = routeTemplate(c);
+      const status = String(c.res.status);
+      const seconds = (performance.now() - started) / 1000;
+      metrics.httpServerRequestDuration.observe({
+        labels: {
+          http_request_method: method,
+          http_route: route,
+          http_response_status_code: status,
+        },
+        value: seconds,
+        // prom-client types exemplar labels as the metric's own labels; they are free-form.
+        exemplarLabels: (traced ? { trace_id: ids.traceId } : {}) as Record<string, never>,
+      });
+      for (const flag of scope.flagEvaluations) {
+        metrics.featureFlagRequestDuration.observe(
+          {
+            feature_flag_key: flag.key,
+            feature_flag_result_variant: flag.variant,
+            http_response_status_code: status,
+          },
+          seconds,
+        );
+      }
+      if (span) {
+        if (route !== UNMATCHED_ROUTE) {
+          span.updateName(`${method} ${route}`);
+          span.setAttribute('http.route', route);
+        }
+        span.setAttribute('http.response.status_code', c.res.status);
+        // Server spans are errors for 5xx only: a 4xx is the client's mistake, not ours.
+        if (c.res.status >= 500) {
+          span.setAttribute('error.type', status);
+          if (c.error) span.recordException(c.error);
+          span.setStatus({ code: SpanStatusCode.ERROR });
+        }
+        span.end();
+      }
+    }
+  };
+}

@@ -1,0 +1,259 @@
+// End to end with a real Prometheus (Debian's package) on loopback, loaded with the project's
+// rules and exemplar storage, scraping the real app every second while a bounded load runs —
+// successes, client errors, slow requests and 504s (made honestly: a lock on `users` outlasts the
+// request timeout). Then: the target is up; every rule evaluates without error; every recording
+// rule has series; every dashboard query, with Grafana's macros substituted, parses and returns
+// data; and an exemplar's trace id is the one in the request's log line and in a span that reached
+// a real OTLP/HTTP receiver. About 13 s (5 of them waiting for Prometheus's first scrape).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { ruleFiles } from '../../alerts/rules.ts';
+import { JOB } from '../../alerts/slos.ts';
+import { dashboards } from '../../grafana/src/dashboards.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { type ObservedApp, startObservedApp } from '../support/observed-app.ts';
+import { type OtlpReceiver, startOtlpReceiver } from '../support/otlp-receiver.ts';
+import { freePort } from '../support/ports.ts';
+import { describeWithTool } from '../support/tools.ts';
+
+const ROOT = join(import.meta.dirname, '../..');
+const LOAD_MS = 3_000;
+const REQUEST_TIMEOUT_MS = 400;
+const LOCK_MS = 700;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describeWithTool('prometheus', (prometheusPath) => {
+  let database: TestDatabase;
+  let receiver: OtlpReceiver;
+  let app: ObservedApp;
+  let prometheus: ChildProcess | undefined;
+  let prometheusUrl: string;
+  let dir: string;
+  let prometheusLog = '';
+  const statuses = new Map<number, number>();
+
+  async function query(promql: string) {
+    const url = `${prometheusUrl}/api/v1/query?query=${encodeURIComponent(promql)}`;
+    return (await (await fetch(url)).json()) as {
+      status: string;
+      error?: string;
+      data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+    };
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    receiver = await startOtlpReceiver();
+    app = await startObservedApp(database.url, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+      RELEASE: '1.2.3',
+      DEPLOYMENT_COLOUR: 'blue',
+    });
+    const { telemetry } = app.deps;
+    // Stand-ins until their producers land, through the same metric objects they will use:
+    // a flagged endpoint (issue 6), API version usage and sunset (issue 4), backfill progress
+    // (issue 3) and the flag client's sync state (issue 6).
+    app.app.get('/api/v1/flag-probe', (c) => {
+      telemetry.recordFlagEvaluation({ key: 'new_recommendation_algo', variant: 'on' });
+      return c.json({ ok: true });
+    });
+    telemetry.metrics.apiVersionSunset.set({ api_version: 'v1' }, Date.now() / 1000 + 20 * 86400);
+    telemetry.metrics.migrationBackfillRows.set({ migration: '0002_backfill' }, 100);
+    telemetry.metrics.featureFlagClientLastSync.set(Date.now() / 1000);
+    telemetry.metrics.featureFlagClientErrors.inc({ error_type: 'unavailable' }, 0);
+
+    dir = await mkdtemp(join(tmpdir(), 'myapp-prometheus-'));
+    const port = await freePort();
+    prometheusUrl = `http://127.0.0.1:${port}`;
+    const config = {
+      global: { scrape_interval: '1s', evaluation_interval: '1s' },
+      rule_files: Object.keys(ruleFiles().rules).map((file) => join(ROOT, file)),
+      scrape_configs: [
+        {
+          job_name: JOB,
+          static_configs: [{ targets: [new URL(app.metricsUrl).host] }],
+        },
+      ],
+    };
+    await writeFile(join(dir, 'prometheus.yml'), stringify(config));
+    prometheus = spawn(
+      prometheusPath,
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--enable-feature=exemplar-storage',
+        '--log.level=warn',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    prometheus.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      prometheusLog += chunk;
+    });
+    for (let attempt = 0; ; attempt++) {
+      const ready = await fetch(`${prometheusUrl}/-/ready`).then(
+        (response) => response.ok,
+        () => false,
+      );
+      if (ready) break;
+      if (attempt > 200 || prometheus.exitCode !== null)
+        throw new Error(`prometheus did not start: ${prometheusLog}`);
+      await sleep(50);
+    }
+
+    // Prometheus applies discovered targets on a 5 s tick: wait for the first scrape.
+    for (let attempt = 0; (await query(`up{job="${JOB}"}`)).data.result.length === 0; attempt++) {
+      if (attempt > 200) throw new Error(`prometheus never scraped the app: ${prometheusLog}`);
+      await sleep(50);
+    }
+
+    // The bounded load: 4 clients for LOAD_MS, and a lock on `users` in the middle of it.
+    const started = Date.now();
+    const requests = [
+      () => fetch(`${app.url}/api/v1/users?limit=5`),
+      () => fetch(`${app.url}/api/v1/users/999999`),
+      () =>
+        fetch(`${app.url}/api/v1/users`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"name": ""}',
+        }),
+      () => fetch(`${app.url}/api/v1/flag-probe`),
+      () => fetch(`${app.url}/health`),
+    ];
+    const client = async (offset: number) => {
+      for (let n = offset; Date.now() - started < LOAD_MS; n++) {
+        const response = await (requests[n % requests.length] as () => Promise<Response>)();
+        await response.arrayBuffer();
+        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+        telemetry.metrics.apiVersionRequests.inc({ api_version: 'v1', api_client: 'other' });
+        telemetry.metrics.migrationBackfillRowsProcessed.inc({ migration: '0002_backfill' });
+      }
+    };
+    const sql = postgres(database.url, { max: 1, onnotice: () => {} });
+    const locked = (async () => {
+      await sleep(LOAD_MS / 3);
+      await sql.begin(async (tx) => {
+        await tx`lock table users in access exclusive mode`;
+        await sleep(LOCK_MS);
+      });
+    })();
+    await Promise.all([0, 1, 2, 3].map(client));
+    await locked;
+    await sql.end();
+    // Two scrapes and evaluations past the end of the load.
+    await sleep(2_500);
+  });
+
+  afterAll(async () => {
+    prometheus?.kill('SIGTERM');
+    if (prometheus && prometheus.exitCode === null)
+      await new Promise((resolve) => prometheus?.once('exit', resolve));
+    await app?.close();
+    await receiver?.close();
+    await database?.drop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('ran a load with successes, client errors and timeouts', () => {
+    expect(statuses.get(200)).toBeGreaterThan(10);
+    expect(statuses.get(404)).toBeGreaterThan(0);
+    expect(statuses.get(400)).toBeGreaterThan(0);
+    expect(statuses.get(504), JSON.stringify([...statuses])).toBeGreaterThan(0);
+  });
+
+  it('scrapes the app: the target is up', async () => {
+    const result = await query(`up{job="${JOB}"}`);
+    expect(result.data.result.map((sample) => sample.value[1])).toEqual(['1']);
+  });
+
+  it('evaluates every rule without error', async () => {
+    const response = (await (await fetch(`${prometheusUrl}/api/v1/rules`)).json()) as {
+      data: { groups: { rules: { name: string; health: string; lastError?: string }[] }[] };
+    };
+    const rules = response.data.groups.flatMap((group) => group.rules);
+    const expected = Object.values(ruleFiles().rules).flatMap((file) =>
+      file.groups.flatMap((group) => group.rules),
+    );
+    expect(rules).toHaveLength(expected.length);
+    const unhealthy = rules.filter((rule) => rule.health !== 'ok');
+    expect(unhealthy.map((rule) => `${rule.name}: ${rule.health} ${rule.lastError}`)).toEqual([]);
+  });
+
+  it('produces series for every recording rule', async () => {
+    const recordings = Object.values(ruleFiles().rules).flatMap((file) =>
+      file.groups.flatMap((group) =>
+        group.rules.flatMap((rule) => ('record' in rule ? [rule] : [])),
+      ),
+    );
+    expect(recordings.length).toBeGreaterThan(10);
+    const empty: string[] = [];
+    for (const rule of recordings) {
+      const labels = Object.entries(rule.labels ?? {})
+        .map(([name, value]) => `${name}="${value}"`)
+        .join(',');
+      const result = await query(`${rule.record}{${labels}}`);
+      if (result.data.result.length === 0) empty.push(`${rule.record}{${labels}}`);
+    }
+    expect(empty).toEqual([]);
+  });
+
+  it('answers every dashboard panel query with data', async () => {
+    const failures: string[] = [];
+    let count = 0;
+    for (const [file, dashboard] of Object.entries(dashboards)) {
+      const panels = (dashboard.panels ?? []) as {
+        title: string;
+        targets?: { expr: string }[];
+      }[];
+      for (const panel of panels) {
+        for (const target of panel.targets ?? []) {
+          count++;
+          // Grafana's macros as Grafana would fill them for this scrape interval and time range.
+          const expr = target.expr.replaceAll('$__rate_interval', '1m');
+          const result = await query(expr);
+          if (result.status !== 'success')
+            failures.push(`${file} / ${panel.title}: ${result.error} in ${expr}`);
+          else if (result.data.result.length === 0)
+            failures.push(`${file} / ${panel.title}: no data for ${expr}`);
+        }
+      }
+    }
+    expect(count).toBeGreaterThan(30);
+    expect(failures).toEqual([]);
+  });
+
+  it('keeps exemplars whose trace id is in the log line and in an exported span', async () => {
+    const now = Date.now() / 1000;
+    const selector = `http_server_request_duration_seconds_bucket{job="${JOB}",http_request_method="GET",http_route="/api/v1/users"}`;
+    const response = (await (
+      await fetch(
+        `${prometheusUrl}/api/v1/query_exemplars?query=${encodeURIComponent(selector)}&start=${now - 60}&end=${now}`,
+      )
+    ).json()) as { data: { exemplars: { labels: { trace_id?: string } }[] }[] };
+    const traceIds = response.data.flatMap((series) =>
+      series.exemplars.flatMap((exemplar) => exemplar.labels.trace_id ?? []),
+    );
+    expect(traceIds.length).toBeGreaterThan(0);
+    const traceId = traceIds.at(-1) as string;
+
+    const line = app.logs.find((entry) => entry.msg === 'request' && entry.trace_id === traceId);
+    expect(line).toMatchObject({ route: '/api/v1/users', method: 'GET' });
+
+    let span: (typeof receiver.spans)[number] | undefined;
+    for (let attempt = 0; attempt < 50 && !span; attempt++) {
+      span = receiver.spans.find((entry) => entry.traceId === traceId && entry.kind === 2);
+      if (!span) await sleep(50);
+    }
+    expect(span?.name).toBe('GET /api/v1/users');
+    expect(span?.spanId).toBe(line?.span_id);
+  });
+});
