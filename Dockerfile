@@ -1,0 +1,77 @@
+# syntax=docker/dockerfile:1
+#
+# The myapp image. One image runs the API (the default command), the migration CLI
+# (`node app/db/migrate/cli.ts <command>`, the chart's hook Jobs) and any other entry in app/.
+#
+# Node 24 runs the TypeScript sources as they are (type stripping, on by default in Node 24), the
+# same files the tests run: there is no compile step whose output could differ from what was
+# tested, no source maps to ship, and stack traces point at the real lines. `npm run build`
+# (dist/) stays available for runtimes without type stripping; this image does not use it.
+#
+# Stages: deps (production dependencies from the lock file) -> build (the runtime tree, checked
+# to load with production dependencies only) -> runtime (that tree on a clean base, non-root).
+#
+# The base image is named once, here; CI builds this file against a stand-in tagged with the same
+# name (test/image/), so keep it a plain `FROM name:tag` line.
+FROM node:24-bookworm-slim AS base
+WORKDIR /app
+ENV NODE_ENV=production
+
+# ---- deps: production dependencies only, exactly as locked ----------------------------------
+FROM base AS deps
+COPY package.json package-lock.json ./
+# No install scripts: no production dependency needs one, and a build that runs none cannot be
+# changed by a compromised package at build time. The cache mount keeps npm's download cache
+# between builds without putting it in a layer.
+RUN --mount=type=cache,target=/root/.npm,sharing=locked \
+    npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+
+# ---- build: assemble the runtime tree and prove it loads ------------------------------------
+FROM deps AS build
+COPY app ./app
+COPY migrations ./migrations
+# Import every module except the entries (main.ts, edge.ts, *cli.ts run on import): a module
+# that needs a dev dependency, or a file that .dockerignore left out, fails the build here
+# instead of a pod at run time. Modules do no I/O on import (DESIGN.md); the exit ends any timer.
+RUN find app -name '*.ts' ! -name '*.test.ts' ! -name '*.d.ts' \
+        ! -name main.ts ! -name edge.ts ! -name '*cli.ts' \
+        -printf 'await import("/app/%p");\n' > /tmp/load-all.mjs \
+ && echo 'process.exit(0);' >> /tmp/load-all.mjs \
+ && timeout 120 node /tmp/load-all.mjs \
+ && rm /tmp/load-all.mjs
+
+# ---- runtime ---------------------------------------------------------------------------------
+FROM base AS runtime
+ARG VERSION=dev
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="myapp" \
+      org.opencontainers.image.description="A production HTTP API in TypeScript on Node.js 24: users API, health, graceful shutdown, expand/contract migrations." \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.source="https://github.com/example/myapp" \
+      org.opencontainers.image.documentation="https://github.com/example/myapp#deploying" \
+      org.opencontainers.image.licenses="UNLICENSED" \
+      org.opencontainers.image.base.name="docker.io/library/node:24-bookworm-slim"
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/app ./app
+COPY --from=build /app/migrations ./migrations
+COPY package.json ./
+# The embedded database's folder (used only without DATABASE_URL) belongs to the app's user;
+# everything else stays owned by root, so the process cannot rewrite its own code.
+RUN install -d -o 1000 -g 1000 -m 0700 /data
+# Writable paths are volumes: /data (embedded database) and /tmp. With a read-only root
+# filesystem mount an emptyDir (or a PVC) on both, as the chart does.
+# RELEASE is left unset: the app then takes package.json's version, which is always right (the
+# chart sets it to the image tag).
+ENV PORT=3000 \
+    DATA_DIR=/data
+EXPOSE 3000 9464
+# A numeric user (the base image's `node`, 1000:1000), so Kubernetes can enforce runAsNonRoot.
+USER 1000:1000
+# Node itself is PID 1: no shell, no entrypoint script in between. The base image's
+# docker-entrypoint.sh is cleared so SIGTERM goes straight to the app, which handles SIGTERM and
+# SIGINT (graceful drain, app/lifecycle/). PID 1 gets no default signal actions, so this relies
+# on those handlers; the app starts no child processes, so there are no zombies to reap and no
+# need for tini.
+ENTRYPOINT []
+CMD ["node", "app/main.ts"]

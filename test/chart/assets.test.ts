@@ -1,0 +1,62 @@
+// The alert rules and dashboards the chart ships are copies of the project's alerts/ and grafana/
+// (Helm reads only files inside the chart): they must be identical to their sources, and each
+// becomes one object. Works with whatever those folders hold, including nothing.
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { differences, plannedCopies } from '../../scripts/sync-chart-assets.ts';
+import { describeWithTool } from '../support/tools.ts';
+import { CHART, findHelm, renderChart } from './helm.ts';
+
+const ROOT = join(CHART, '..');
+
+it('keeps chart/files/ identical to alerts/ and grafana/ (npm run chart:sync-assets)', async () => {
+  expect(await differences()).toEqual([]);
+});
+
+describeWithTool(
+  'helm',
+  (helm) => {
+    it('renders one PrometheusRule per rule file, with its groups unchanged and configurable labels', async () => {
+      const copies = (await plannedCopies()).filter((copy) => copy.target.includes('/alerts/'));
+      const rules = renderChart(helm, {
+        'prometheusRule.enabled': true,
+        'prometheusRule.labels.release': 'kps',
+      }).ofKind('PrometheusRule');
+      expect(rules).toHaveLength(copies.length);
+      for (const copy of copies) {
+        const name = `myapp-${basename(copy.target, '.yaml').replaceAll('.', '-').toLowerCase()}`;
+        const rule = rules.find((candidate) => candidate.metadata.name === name);
+        expect(rule, name).toBeDefined();
+        expect(rule?.metadata.labels?.release).toBe('kps');
+        const source = parse(await readFile(join(ROOT, copy.source), 'utf8'));
+        expect(rule?.spec.groups).toEqual(source.groups);
+      }
+      expect(renderChart(helm).ofKind('PrometheusRule')).toEqual([]);
+    });
+
+    it('renders one dashboard ConfigMap per dashboard, with the sidecar label and folder annotation', async () => {
+      const copies = (await plannedCopies()).filter((copy) => copy.target.includes('/dashboards/'));
+      const maps = renderChart(helm, {
+        'grafanaDashboards.label': 'dashboards',
+        'grafanaDashboards.labelValue': 'yes',
+        'grafanaDashboards.folderAnnotation': 'k8s-sidecar-target-directory',
+        'grafanaDashboards.folder': 'Shop',
+      })
+        .ofKind('ConfigMap')
+        .filter((map) => map.metadata.labels?.dashboards === 'yes');
+      expect(maps).toHaveLength(copies.length);
+      for (const copy of copies) {
+        const file = basename(copy.target);
+        const map = maps.find((candidate) => file in (candidate.data ?? {}));
+        expect(map, file).toBeDefined();
+        expect(map?.metadata.annotations).toEqual({ 'k8s-sidecar-target-directory': 'Shop' });
+        expect(JSON.parse(map?.data[file])).toEqual(JSON.parse(copy.text));
+      }
+      const off = renderChart(helm, { 'grafanaDashboards.enabled': false }).ofKind('ConfigMap');
+      expect(off.map((map) => map.metadata.name)).toEqual(['myapp']);
+    });
+  },
+  findHelm(),
+);
