@@ -1,0 +1,79 @@
+// The rollout guard's entry: `npm run guard` (or `node app/flags/guard/main.ts`). A separate
+// process from the app, because it holds an Unleash ADMIN token that no app replica should
+// carry, and because one instance keeps the per-flag cooldown in one place. Run one replica.
+import type { Server } from 'node:http';
+import { createAdaptorServer } from '@hono/node-server';
+import { ConfigError, loadConfig } from '../../config.ts';
+import { createLogger } from '../../telemetry/logger.ts';
+import { createUnleashAdmin } from '../admin-api.ts';
+import { createRolloutGuard } from './guard.ts';
+import { guardServer } from './server.ts';
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  fail(error.message);
+}
+const missing = (
+  ['UNLEASH_ADMIN_URL', 'UNLEASH_ADMIN_TOKEN', 'GUARD_WEBHOOK_TOKEN'] as const
+).filter((name) => !config[name]);
+if (missing.length > 0) fail(`The rollout guard needs ${missing.join(', ')}.`);
+
+const logger = createLogger({ level: config.LOG_LEVEL, redact: config.LOG_REDACT }).child({
+  component: 'rollout-guard',
+});
+const guard = createRolloutGuard({
+  admin: createUnleashAdmin({
+    url: config.UNLEASH_ADMIN_URL as string,
+    token: config.UNLEASH_ADMIN_TOKEN as string,
+    project: config.UNLEASH_PROJECT,
+    environment: config.UNLEASH_ENVIRONMENT,
+  }),
+  environment: config.UNLEASH_ENVIRONMENT,
+  steps: config.GUARD_ROLLOUT_STEPS,
+  cooldownMs: config.GUARD_COOLDOWN_MS,
+  dryRun: config.GUARD_DRY_RUN,
+  // The audit trail is never filtered away by LOG_LEVEL.
+  audit: createLogger({ level: 'info', redact: config.LOG_REDACT }).child({
+    component: 'rollout-guard',
+  }),
+});
+const server = createAdaptorServer({
+  fetch: guardServer({
+    guard,
+    webhookToken: config.GUARD_WEBHOOK_TOKEN as string,
+    alertNames: config.GUARD_ALERTS,
+    dryRun: config.GUARD_DRY_RUN,
+  }).fetch,
+}) as Server;
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    logger.info({ signal }, 'rollout guard stopping');
+    server.close(() => {
+      logger.flush();
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  });
+}
+server.listen(config.GUARD_PORT, config.HOST, () => {
+  const address = server.address();
+  logger.info(
+    {
+      port: typeof address === 'object' && address ? address.port : config.GUARD_PORT,
+      dryRun: config.GUARD_DRY_RUN,
+      alerts: config.GUARD_ALERTS,
+      steps: config.GUARD_ROLLOUT_STEPS,
+      environment: config.UNLEASH_ENVIRONMENT,
+    },
+    'rollout guard listening',
+  );
+});
