@@ -7,7 +7,7 @@
 // Type-only imports count (tsPreCompilationDeps): a layer that needs a type from a higher one
 // is as coupled as one that needs a value. Test files may reach across layers to set things up.
 const TEST = '\\.test\\.ts$';
-const ENTRIES = '^app/(main\\.ts|edge\\.ts|db/migrate/cli\\.ts)$';
+const ENTRIES = '^app/(main\\.ts|edge\\.ts|db/migrate/cli\\.ts|flags/guard/main\\.ts)$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -4,9 +4,11 @@ import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { buildDeps } from './deps.ts';
+import { startHeartbeat } from './db/heartbeat.ts';
+import { buildDeps, closeDeps } from './deps.ts';
 import { createShutdown, handleSignals } from './lifecycle/shutdown.ts';
 import { createLogger } from './telemetry/logger.ts';
+import { createMetricsServer } from './telemetry/metrics-server.ts';
 
 function readConfig() {
   try {
@@ -19,11 +21,20 @@ function readConfig() {
 }
 
 const config = readConfig();
-const logger = createLogger({ level: config.LOG_LEVEL });
+const logger = createLogger({ level: config.LOG_LEVEL, redact: config.LOG_REDACT });
 const deps = await buildDeps(config, logger).catch((error: unknown) => {
   logger.fatal({ err: error }, `cannot start: ${error instanceof Error ? error.message : error}`);
   logger.flush();
   process.exit(1);
+});
+
+// This instance's release and heartbeat in the database: the contract gate's evidence that an
+// older release is still serving (app/db/heartbeat.ts).
+const heartbeat = startHeartbeat({
+  db: deps.db,
+  release: config.RELEASE,
+  intervalMs: config.HEARTBEAT_INTERVAL_MS,
+  logger,
 });
 
 const server = createAdaptorServer({
@@ -34,6 +45,20 @@ const server = createAdaptorServer({
   },
 }) as Server;
 
+// Prometheus scrapes its own port; it keeps answering through the drain, so the last scrapes
+// see the draining state and the final requests.
+const metrics = createMetricsServer(deps.telemetry.expose);
+metrics.server.on('error', (error) => {
+  logger.fatal({ err: error }, 'metrics server failed');
+  logger.flush();
+  process.exit(1);
+});
+metrics.server.listen(config.METRICS_PORT, config.HOST, () => {
+  const address = metrics.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.METRICS_PORT;
+  logger.info({ port, host: config.HOST }, 'metrics listening');
+});
+
 // Before listen(): the shutdown tracks every connection from its first byte.
 const shutdown = createShutdown({
   server,
@@ -42,7 +67,10 @@ const shutdown = createShutdown({
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   logger,
   cleanup: async () => {
-    await deps.db.close();
+    await metrics.close();
+    // Before the pool closes: records that this instance stopped serving.
+    await heartbeat.stop();
+    await closeDeps(deps);
     logger.flush();
   },
 });

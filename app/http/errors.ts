@@ -14,20 +14,22 @@ export function errorHandler(logger: Logger): ErrorHandler<AppEnv> {
       return problemResponse(c, 'not-found', { detail: error.message });
     if (error instanceof EmailTakenError)
       return problemResponse(c, 'email-taken', { detail: error.message });
-    const requestId = c.get('requestId');
+    // The request's logger carries request_id, trace_id and span_id; the app's is the fallback
+    // for an error thrown before the request telemetry ran.
+    const log = c.get('logger') ?? logger.child({ request_id: c.get('requestId') });
     if (c.get('signal')?.aborted) {
       // The timeout already answered 504; this is the cancelled work unwinding.
-      logger.warn({ request_id: requestId, err: error }, 'work cancelled after request timeout');
+      log.warn({ err: error }, 'work cancelled after request timeout');
       return problemResponse(c, 'request-timeout');
     }
     if (isDatabaseUnavailable(error)) {
-      logger.warn({ request_id: requestId, err: error }, 'database unavailable');
+      log.warn({ err: error }, 'database unavailable');
       return problemResponse(c, 'service-unavailable', {
         detail: 'The database is not answering. Retry shortly.',
         headers: { 'Retry-After': '1' },
       });
     }
-    logger.error({ request_id: requestId, err: error }, 'unhandled error');
+    log.error({ err: error }, 'unhandled error');
     return problemResponse(c, 'internal-error');
   };
 }

@@ -2,6 +2,7 @@
 // The catalog is the one list of problem types; `/problems/{slug}` documents each of them.
 import type { Context } from 'hono';
 import type { AppEnv } from './env.ts';
+import { requestedPath } from './path.ts';
 
 export const problemTypes = {
   'validation-error': {
@@ -35,6 +36,24 @@ export const problemTypes = {
     status: 413,
     title: 'Request body too large',
     description: 'The body exceeds the configured limit (`BODY_LIMIT_BYTES`).',
+  },
+  'unsupported-version': {
+    status: 400,
+    title: 'Unsupported API version',
+    description:
+      'The version in the URL or the `API-Version` header does not exist; `supportedVersions` lists those that do.',
+  },
+  'version-sunset': {
+    status: 410,
+    title: 'API version retired',
+    description:
+      'This API version has passed its sunset date; `successor` and the `Link` header say where to go.',
+  },
+  'rate-limited': {
+    status: 429,
+    title: 'Too many requests',
+    description:
+      'The client sent more requests than its limit for this API version allows; retry after `Retry-After` seconds.',
   },
   'unsupported-media-type': {
     status: 415,
@@ -100,7 +119,7 @@ export function problemResponse(
     title,
     status,
     ...(options.detail === undefined ? {} : { detail: options.detail }),
-    instance: c.req.path,
+    instance: requestedPath(c.req.url),
     requestId: c.get('requestId'),
     ...(options.errors === undefined ? {} : { errors: options.errors }),
     ...options.extensions,

@@ -28,6 +28,8 @@ export function spawnApp(env: Record<string, string>): {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
       LOG_LEVEL: 'info',
+      // Any free port: processes run side by side, and the default 9464 fits only one.
+      METRICS_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

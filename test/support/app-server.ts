@@ -10,7 +10,7 @@ import { serve } from '@hono/node-server';
 import { createApp, type Deps } from '../../app/app.ts';
 import { loadConfig } from '../../app/config.ts';
 import { applyMigrations } from '../../app/db/migrate/runner.ts';
-import { buildDeps } from '../../app/deps.ts';
+import { buildDeps, closeDeps } from '../../app/deps.ts';
 import { createLogger } from '../../app/telemetry/logger.ts';
 
 export interface TestApp {
@@ -22,18 +22,24 @@ export interface TestApp {
 export type Engine = 'postgres' | 'pglite';
 
 /** `databaseUrl` undefined: the embedded PGlite default, in a fresh temporary folder. */
+/**
+ * `env` overrides the configuration; `overrides` replaces built dependencies (a test clock).
+ * Rate limits are off unless a test sets RATE_LIMITS: suites send far more than a client would.
+ */
 export async function startTestApp(
   databaseUrl: string | undefined,
   env: Record<string, string> = {},
+  overrides: Partial<Pick<Deps, 'clock'>> = {},
 ): Promise<TestApp> {
   const dataDir = databaseUrl ? undefined : await mkdtemp(join(tmpdir(), 'myapp-pglite-'));
   const config = loadConfig({
     LOG_LEVEL: 'silent',
+    RATE_LIMITS: 'v1=0',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: dataDir }),
     ...env,
   });
   const logger = createLogger({ level: config.LOG_LEVEL });
-  const deps = await buildDeps(config, logger);
+  const deps = { ...(await buildDeps(config, logger)), ...overrides };
   if (deps.db.engine === 'postgres') await applyMigrations(deps.db, logger);
   const server = serve({ fetch: createApp(deps).fetch, port: 0, hostname: '127.0.0.1' }) as Server;
   await once(server, 'listening');
@@ -45,7 +51,7 @@ export async function startTestApp(
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-      await deps.db.close();
+      await closeDeps(deps);
       if (dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };

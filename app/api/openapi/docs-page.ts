@@ -1,0 +1,77 @@
+// The human documentation of each version: Swagger UI from the swagger-ui-dist package, served by
+// the app itself (no CDN: it works offline and behind strict egress), pointed at the version's
+// document, under a banner that says what the registry says about the version's lifecycle.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { ApiVersion } from '../versions.ts';
+
+export interface DocsAsset {
+  contentType: string;
+  body: Uint8Array<ArrayBuffer>;
+}
+
+// Starts Swagger UI on the element that names the document. A file of its own rather than an
+// inline script, so the page's Content-Security-Policy can forbid inline scripts. validatorUrl
+// null: Swagger UI would otherwise send the document to a public validator.
+const START_SCRIPT = `window.addEventListener('load', function () {
+  var root = document.getElementById('swagger-ui');
+  window.ui = SwaggerUIBundle({ url: root.dataset.document, domNode: root, deepLinking: true, validatorUrl: null });
+});
+`;
+
+/** The page's assets by file name, read from the installed package once per app. */
+export function loadDocsAssets(): Record<string, DocsAsset> {
+  const require = createRequire(import.meta.url);
+  const read = (file: string) => readFileSync(require.resolve(`swagger-ui-dist/${file}`));
+  return {
+    'swagger-ui-bundle.js': {
+      contentType: 'text/javascript; charset=utf-8',
+      body: read('swagger-ui-bundle.js'),
+    },
+    'swagger-ui.css': { contentType: 'text/css; charset=utf-8', body: read('swagger-ui.css') },
+    'start.js': {
+      contentType: 'text/javascript; charset=utf-8',
+      body: new TextEncoder().encode(START_SCRIPT),
+    },
+  };
+}
+
+/** Swagger UI sets inline styles and shows data: images; nothing may come from elsewhere. */
+export const DOCS_CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+function day(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+function lifecycleBanner(version: ApiVersion): string {
+  if (!version.deprecatedAt) return '';
+  const successor = version.successor
+    ? ` Move to <a href="/api/${version.successor}/docs">${version.successor}</a>.`
+    : '';
+  const sunset = version.sunsetAt
+    ? ` On <strong>${day(version.sunsetAt)}</strong> (its sunset) it stops answering: every request gets <code>410 Gone</code>.`
+    : '';
+  return `<section id="sunset" class="lifecycle"><p>API ${version.id} is <strong>deprecated</strong> since ${day(version.deprecatedAt)}.${sunset}${successor}</p></section>`;
+}
+
+export function docsPage(version: ApiVersion, base: string, documentUrl: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>myapp API ${version.id}</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="${base}/swagger-ui.css">
+<style>.lifecycle{font-family:sans-serif;margin:0;padding:12px 20px;background:#fff4e5;border-bottom:2px solid #f0a020}</style>
+</head>
+<body>
+${lifecycleBanner(version)}
+<div id="swagger-ui" data-document="${documentUrl}"></div>
+<script src="${base}/swagger-ui-bundle.js"></script>
+<script src="${base}/start.js"></script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,56 @@
+// Serves each version's OpenAPI 3.1 document and its documentation page:
+//   GET /api/{version}/openapi.json   the document, serialised once
+//   GET /api/{version}/docs           Swagger UI on that document, assets under …/docs/
+// Both live under the version's path, so they carry its headers (deprecation, rate limits) and
+// go away with it at its sunset; unversioned `/api/docs` negotiates like any API path.
+import { Hono } from 'hono';
+import type { AppEnv } from '../../http/env.ts';
+import { problemResponse } from '../../http/problem.ts';
+import { type ApiVersionId, apiVersions } from '../versions.ts';
+import { DOCS_CONTENT_SECURITY_POLICY, type DocsAsset, docsPage } from './docs-page.ts';
+import type { VersionDocuments } from './version-document.ts';
+
+// Versioned or not: `/api/docs` is the negotiated version's page.
+const DOCUMENTATION_PATH = /^\/api(?:\/v\d+)?\/(?:openapi\.json$|docs(?:\/|$))/;
+
+/** Requests for documentation, not for the API itself (the usage metric leaves them out). */
+export function isDocumentationPath(path: string): boolean {
+  return DOCUMENTATION_PATH.test(path);
+}
+
+export function openApiRoutes(
+  documents: Record<ApiVersionId, VersionDocuments>,
+  assets: Record<string, DocsAsset>,
+): Hono<AppEnv> {
+  const router = new Hono<AppEnv>();
+  for (const version of apiVersions) {
+    const documentUrl = `/api/${version.id}/openapi.json`;
+    const docsUrl = `/api/${version.id}/docs`;
+    const json = JSON.stringify(documents[version.id].openapi31);
+    const page = docsPage(version, docsUrl, documentUrl);
+
+    router.get(documentUrl, (c) =>
+      c.body(json, 200, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Cache-Control': 'no-cache',
+      }),
+    );
+    router.get(docsUrl, (c) =>
+      c.html(page, 200, {
+        'Content-Security-Policy': DOCS_CONTENT_SECURITY_POLICY,
+        'Cache-Control': 'no-cache',
+      }),
+    );
+    router.get(`${docsUrl}/:asset`, (c) => {
+      const name = c.req.param('asset');
+      const asset = Object.hasOwn(assets, name) ? assets[name] : undefined;
+      if (!asset)
+        return problemResponse(c, 'not-found', { detail: `No documentation asset ${name}.` });
+      return c.body(asset.body, 200, {
+        'Content-Type': asset.contentType,
+        'Cache-Control': 'public, max-age=3600',
+      });
+    });
+  }
+  return router;
+}

@@ -1,0 +1,80 @@
+// Who uses which API version, for deciding when a version can go: every API request counts in
+// api_version_requests_total by version, how it was chosen (url, header, default) and a bounded
+// client name (api-client.ts). Requests for a version's documentation do not count.
+// Each use of a deprecated version is also logged, sampled — at most one line per version and
+// client per LOG_INTERVAL_MS, saying how many it left out — so a busy old client cannot flood
+// the logs, and a rare one is still seen.
+import type { Context } from 'hono';
+import type { Negotiated } from '../api/negotiation.ts';
+import { isDocumentationPath } from '../api/openapi/routes.ts';
+import { type ApiVersion, apiVersions } from '../api/versions.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import type { CatalogMetrics } from '../telemetry/metrics.ts';
+import { CLIENT_NAME_HEADER, clientName } from './api-client.ts';
+import type { AppEnv } from './env.ts';
+import { requestedPath } from './path.ts';
+import { routeTemplate } from './route.ts';
+
+const LOG_INTERVAL_MS = 60_000;
+
+export interface ApiVersionUsageOptions {
+  requests: CatalogMetrics['apiVersionRequests'];
+  /** The client names the metric may carry (API_CLIENT_NAMES); anything else is `other`. */
+  clientNames: readonly string[];
+  logger: Logger;
+  clock: () => Date;
+}
+
+export interface ApiVersionUsage {
+  onUse(negotiated: Extract<Negotiated, { ok: true }>, c: Context<AppEnv>): void;
+  onDeprecatedUse(version: ApiVersion, path: string, c: Context<AppEnv>): void;
+}
+
+export function apiVersionUsage(options: ApiVersionUsageOptions): ApiVersionUsage {
+  const known = new Set(options.clientNames);
+  const client = (c: Context<AppEnv>) =>
+    clientName(known, c.req.header(CLIENT_NAME_HEADER), c.req.header('user-agent'));
+  // Keyed by version and client name: both bounded, so this map is too.
+  const sampling = new Map<string, { loggedAt: number; suppressed: number }>();
+
+  return {
+    onUse(negotiated, c) {
+      if (isDocumentationPath(requestedPath(c.req.url))) return;
+      options.requests.inc({
+        api_version: negotiated.version,
+        api_version_source: negotiated.source,
+        api_client: client(c),
+      });
+    },
+    onDeprecatedUse(version, path, c) {
+      if (isDocumentationPath(path)) return;
+      const name = client(c);
+      const key = `${version.id}:${name}`;
+      const now = options.clock().getTime();
+      const seen = sampling.get(key);
+      if (seen && now - seen.loggedAt < LOG_INTERVAL_MS) {
+        seen.suppressed++;
+        return;
+      }
+      sampling.set(key, { loggedAt: now, suppressed: 0 });
+      (c.get('logger') ?? options.logger).info(
+        {
+          api_version: version.id,
+          api_client: name,
+          http_route: routeTemplate(c),
+          sunset: version.sunsetAt?.toISOString(),
+          successor: version.successor,
+          suppressed: seen?.suppressed ?? 0,
+        },
+        `deprecated API version ${version.id} used`,
+      );
+    },
+  };
+}
+
+/** api_version_sunset_timestamp_seconds for every version with a sunset date (the alert's clock). */
+export function publishSunsetDates(gauge: CatalogMetrics['apiVersionSunset']): void {
+  for (const version of apiVersions) {
+    if (version.sunsetAt) gauge.set({ api_version: version.id }, version.sunsetAt.getTime() / 1000);
+  }
+}

@@ -1,0 +1,241 @@
+// Property-based tests (fast-check) against both versions over real HTTP and real PostgreSQL:
+// random and malformed bodies, headers, ids, paths and query strings. Whatever is sent, the
+// answer is never a 5xx, a 4xx is always a problem+json document, and a rejected request never
+// changes a row. Run counts are modest (seconds, not minutes); a failure prints its seed and the
+// shrunk request, which replays with `fc.assert(…, { seed, path })`.
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiClient, apiClient } from '../support/api-client.ts';
+import { startTestApp, type TestApp } from '../support/app-server.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+
+const RUNS = 120;
+const version = fc.constantFrom('v1', 'v2');
+
+/** Any text a JSON string can carry: control characters, lone surrogates, astral planes. */
+const anyText = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.string({ unit: 'grapheme', maxLength: 40 }),
+  fc.constantFrom('', ' ', '\u0000', 'a\u0000b', '\ud800', '\t\n', 'x'.repeat(300), '@', 'a@b.co'),
+);
+
+/** Printable ASCII: what fetch lets through as a header value. */
+const headerText = fc.string({
+  unit: fc.mapToConstant({ num: 95, build: (code) => String.fromCharCode(code + 0x20) }),
+  maxLength: 60,
+});
+
+/** Values of the right names and the wrong everything else, and the odd valid one. */
+const userFields = fc.record(
+  {
+    name: fc.oneof(anyText, fc.jsonValue()),
+    firstName: fc.oneof(anyText, fc.jsonValue()),
+    lastName: fc.oneof(anyText, fc.jsonValue()),
+    email: fc.oneof(
+      anyText,
+      fc.emailAddress(),
+      fc.jsonValue(),
+      fc.emailAddress().map((email) => ` ${email.toUpperCase()} `),
+    ),
+    id: fc.jsonValue(),
+  },
+  { requiredKeys: [] },
+);
+
+/** A body valid but for its names: the fields that reach the database, holding anything. */
+const unique = fc.uuid().map((uuid) => `${uuid}@example.com`);
+const nearlyValid = (v: string) =>
+  v === 'v1'
+    ? fc.record({ name: anyText, email: unique })
+    : fc.record({ firstName: anyText, lastName: anyText, email: unique });
+
+const body = (v: string) =>
+  fc.oneof(
+    nearlyValid(v).map((fields) => JSON.stringify(fields)),
+    userFields.map((fields) => JSON.stringify(fields)),
+    fc.json({ maxDepth: 3 }),
+    fc.string({ unit: 'binary', maxLength: 80 }),
+    fc.constantFrom('', '{', '[]', 'null', '"x"', '{"name":', '\u0000', '{"email":"a@b.co"}'),
+  );
+
+const contentType = fc.oneof(
+  fc.constantFrom(
+    'application/json',
+    'application/json; charset=utf-8',
+    'application/merge-patch+json',
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'multipart/form-data; boundary=x',
+    'application/',
+    ';',
+  ),
+  headerText,
+);
+
+/** Ids as a client might mangle them: numbers of every size, text, encodings, traversal. */
+const id = fc.oneof(
+  fc.nat({ max: 50 }).map(String),
+  fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map(String),
+  fc.double().map(String),
+  fc.string({ maxLength: 20 }).map(encodeURIComponent),
+  fc.constantFrom('%00', '%ZZ', '%', '..%2F..', '1%2F2', '0x10', '1e3', '01', ' 1', '١٢٣'),
+);
+
+const queryString = fc.oneof(
+  fc
+    .array(fc.tuple(fc.string({ maxLength: 10 }), fc.string({ maxLength: 20 })), { maxLength: 4 })
+    .map((pairs) => new URLSearchParams(pairs).toString()),
+  fc
+    .record(
+      {
+        limit: fc.oneof(fc.integer().map(String), headerText),
+        cursor: fc.oneof(headerText, anyText),
+      },
+      { requiredKeys: [] },
+    )
+    .map((query) => new URLSearchParams(query).toString()),
+  fc.constantFrom('limit=%ZZ', 'limit', '=&=', 'limit=1&limit=2', 'cursor=%00', '%', 'a=%E0%A4%A'),
+);
+
+const headers = fc.record(
+  {
+    'API-Version': fc.oneof(headerText, fc.constantFrom('v1', 'V2', 'v3', ' v1 ', 'latest')),
+    'X-Request-ID': headerText,
+    'X-Client-Name': headerText,
+    'User-Agent': headerText,
+    'X-API-Key': headerText,
+    'X-Forwarded-For': fc.oneof(headerText, fc.ipV4(), fc.ipV6()),
+    Accept: fc.oneof(headerText, fc.constantFrom('application/json', '*/*', 'text/html')),
+  },
+  { requiredKeys: [] },
+);
+
+let database: TestDatabase;
+let app: TestApp;
+let api: ApiClient;
+const seeded: number[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  app = await startTestApp(database.url, { BODY_LIMIT_BYTES: '2048' });
+  api = apiClient(app);
+  for (let index = 0; index < 5; index++) {
+    const response = await api.send('POST', '/api/v1/users', {
+      name: `Seed Person${index}`,
+      email: `seed${index}@example.com`,
+    });
+    seeded.push(((await response.json()) as { id: number }).id);
+  }
+});
+afterAll(async () => {
+  await app?.close();
+  await database?.drop();
+});
+
+/** Sends the request and checks the invariants of its answer. */
+async function sendAndCheck(method: string, path: string, init: RequestInit): Promise<void> {
+  const before = await api.snapshot();
+  const response = await api.call(path, { ...init, method });
+  const text = await response.text();
+  expect(response.status, `${method} ${path} → ${response.status} ${text}`).toBeLessThan(500);
+  if (response.status >= 400) {
+    expect(response.headers.get('content-type'), `${method} ${path}`).toBe(
+      'application/problem+json',
+    );
+    if (method !== 'HEAD') {
+      const problem = JSON.parse(text) as { status: number; type: string };
+      expect(problem.status).toBe(response.status);
+    }
+    expect(await api.snapshot(), `${method} ${path} was rejected but changed data`).toEqual(before);
+  }
+}
+
+describe('whatever is sent, never a 5xx and never a changed row on a rejection', () => {
+  it('random bodies and content types on POST and PATCH', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        version.chain((v) => fc.tuple(fc.constant(v), body(v))),
+        fc.constantFrom('POST', 'PATCH'),
+        fc.option(contentType, { nil: undefined, freq: 4 }),
+        async ([v, payload], method, type) => {
+          const target = method === 'POST' ? '' : `/${seeded[0]}`;
+          await sendAndCheck(method, `/api/${v}/users${target}`, {
+            body: payload,
+            headers: type === undefined ? {} : { 'content-type': type },
+          });
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('random ids on GET, PATCH and DELETE', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        version,
+        fc.constantFrom('GET', 'PATCH', 'DELETE', 'HEAD', 'PUT', 'OPTIONS'),
+        id,
+        async (v, method, userId) => {
+          // A valid DELETE of a seeded user is a legitimate change; keep the seeds for later runs.
+          if (method === 'DELETE' && seeded.map(String).includes(userId)) return;
+          await sendAndCheck(method, `/api/${v}/users/${userId}`, {
+            ...(method === 'PATCH'
+              ? {
+                  body: '{"email":"fuzz@example.com"}',
+                  headers: { 'content-type': 'application/json' },
+                }
+              : {}),
+          });
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('random query strings on the list', async () => {
+    await fc.assert(
+      fc.asyncProperty(version, queryString, async (v, query) => {
+        await sendAndCheck('GET', `/api/${v}/users?${query}`, {});
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('random headers on versioned and unversioned paths', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(
+          '/api/v1/users',
+          '/api/v2/users',
+          '/api/users',
+          `/api/users/1`,
+          '/api/v2/docs',
+        ),
+        fc.constantFrom('GET', 'POST'),
+        headers,
+        async (path, method, sent) => {
+          await sendAndCheck(method, path, {
+            headers: { ...sent, 'content-type': 'application/json' },
+            ...(method === 'POST'
+              ? { body: '{"name":"Header Fuzz","email":"h@example.com"}' }
+              : {}),
+          });
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('random paths under /api', async () => {
+    const segment = fc.oneof(
+      fc.string({ maxLength: 12 }).map(encodeURIComponent),
+      fc.constantFrom('v1', 'v2', 'v0', 'v99', 'users', 'docs', 'openapi.json', '%ZZ', '..', ''),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(segment, { minLength: 1, maxLength: 4 }), async (segments) => {
+        await sendAndCheck('GET', `/api/${segments.join('/')}`, {});
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
