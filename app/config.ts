@@ -192,15 +192,15 @@ const variables = {
     schema: z
       .string()
       .trim()
-      .regex(/^[\w*.[\]"'-]*(?:\s*,\s*[\w*.[\]"'-]+)*$/, 'expected pino paths like email,*.email')
+      .regex(/^(?:[\w-]+(?:\s*,\s*[\w-]+)*)?$/, 'expected field names like email,firstName')
       .transform((value) =>
         value
           .split(',')
           .map((path) => path.trim())
           .filter(Boolean),
       ),
-    default: 'email,*.email,firstName,*.firstName,lastName,*.lastName,fullName,*.fullName',
-    doc: 'Personal fields censored in log lines (pino paths, comma-separated), on top of the built-in secrets (passwords, tokens, authorization, cookies, database URLs).',
+    default: 'email,firstName,lastName,fullName',
+    doc: 'Personal fields censored in log lines wherever they appear (field names, comma-separated, any case), on top of the built-in secrets (passwords, tokens, authorization, cookies, database URLs).',
   },
   METRICS_PORT: {
     schema: integer(0, 65_535),
@@ -522,4 +522,20 @@ export function configTable(): string {
       `| \`${name}\` | ${variable.default === undefined ? '(unset)' : `\`${variable.default}\``} | ${variable.doc} |`,
   );
   return ['| Variable | Default | Meaning |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+/**
+ * For entries (server, CLIs): the configuration, or undefined after printing the one error
+ * message to stderr — the caller exits with code 2, the convention for bad usage.
+ */
+export function loadConfigOrReport(
+  env: Readonly<Record<string, string | undefined>>,
+): Config | undefined {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    return undefined;
+  }
 }

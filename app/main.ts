@@ -3,24 +3,14 @@
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { loadConfigOrReport } from './config.ts';
 import { startHeartbeat } from './db/heartbeat.ts';
 import { buildDeps, closeDeps } from './deps.ts';
 import { createShutdown, handleSignals } from './lifecycle/shutdown.ts';
 import { createLogger } from './telemetry/logger.ts';
 import { createMetricsServer } from './telemetry/metrics-server.ts';
 
-function readConfig() {
-  try {
-    return loadConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(error.message);
-    process.exit(2);
-  }
-}
-
-const config = readConfig();
+const config = loadConfigOrReport(process.env) ?? process.exit(2);
 const logger = createLogger({ level: config.LOG_LEVEL, redact: config.LOG_REDACT });
 const deps = await buildDeps(config, logger).catch((error: unknown) => {
   logger.fatal({ err: error }, `cannot start: ${error instanceof Error ? error.message : error}`);

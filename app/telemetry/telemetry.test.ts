@@ -63,7 +63,7 @@ describe('log redaction', () => {
         done();
       },
     });
-    const logger = createLogger({ level: 'info', redact: ['email', '*.email'], destination });
+    const logger = createLogger({ level: 'info', redact: ['email'], destination });
     logger.info({
       email: 'ada@example.com',
       user: { email: 'ada@example.com', id: 1 },
@@ -76,5 +76,35 @@ describe('log redaction', () => {
       headers: { authorization: '[redacted]', cookie: '[redacted]' },
       password: '[redacted]',
     });
+  });
+
+  it("censors fields of errors logged through a child logger, any case, without touching the caller's object", () => {
+    const lines: Record<string, unknown>[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString('utf8')));
+        done();
+      },
+    });
+    const logger = createLogger({ level: 'info', redact: ['Email'], destination });
+    const error = Object.assign(new Error('boom'), {
+      detail: { EMAIL: 'x@example.com', Password: 'p' },
+    });
+    logger
+      .child({ request_id: 'r1' })
+      .error({ err: error, route: '/api/v1/users', token: 't' }, 'failed');
+    expect(lines[0]).toMatchObject({
+      token: '[redacted]',
+      request_id: 'r1',
+      route: '/api/v1/users',
+      msg: 'failed',
+    });
+    const logged = lines[0]?.err as Record<string, unknown> | undefined;
+    expect(logged?.detail).toEqual({
+      EMAIL: '[redacted]',
+      Password: '[redacted]',
+    });
+    expect(logged?.message).toBe('boom');
+    expect(error.detail.EMAIL).toBe('x@example.com'); // the caller's object is not modified
   });
 });

@@ -1,6 +1,5 @@
 // The CLI as operators and the Kubernetes Job run it: a child process, configured only by its
 // environment, judged by its exit code and output.
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,38 +7,20 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
 import { freePort } from '../../../test/support/ports.ts';
+import { type ProcessResult, runProcess } from '../../run-process.ts';
 import { MIGRATIONS_DIR, readMigrationFiles } from './files.ts';
 
 const CLI = join(import.meta.dirname, 'cli.ts');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the CLI from an unrelated folder with nothing but PATH and `env` in its environment. */
-function runCli(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: tmpdir(),
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+function runCli(args: string[], env: Record<string, string>): Promise<ProcessResult> {
+  return runProcess(process.execPath, [CLI, ...args], {
+    cwd: tmpdir(),
+    env: { PATH: process.env.PATH ?? '', ...env },
   });
 }
 
-const messages = (run: Run) =>
+const messages = (run: ProcessResult) =>
   run.stdout
     .split('\n')
     .filter((line) => line.startsWith('{'))
@@ -80,9 +61,9 @@ describe('migrate CLI on PostgreSQL', () => {
       messages(run).some((line) => line.msg === 'migration applied'),
     );
     expect(applying).toHaveLength(1);
-    expect(messages(applying[0] as Run).filter((line) => line.msg === 'migration applied')).toEqual(
-      expandNames.map((name) => expect.objectContaining({ migration: name })),
-    );
+    expect(
+      messages(applying[0] as ProcessResult).filter((line) => line.msg === 'migration applied'),
+    ).toEqual(expandNames.map((name) => expect.objectContaining({ migration: name })));
     for (const run of runs.filter((other) => other !== applying[0])) {
       expect(messages(run)).toContainEqual(
         expect.objectContaining({ msg: 'schema is up to date, nothing to do', applied: [] }),

@@ -12,7 +12,7 @@
 // In the image: `node app/db/migrate/cli.ts <command>`. The exit code is the contract with the
 // Job: 0 done (or nothing to do), 1 a migration or the database failed, 2 bad usage or config,
 // 3 refused on purpose (contract gate closed, backfill held back, rollback past a contract).
-import { type Config, ConfigError, loadConfig } from '../../config.ts';
+import { type Config, loadConfigOrReport } from '../../config.ts';
 import { createLogger, type Logger } from '../../telemetry/logger.ts';
 import type { SqlSession } from '../database.ts';
 import { openDatabase } from '../open.ts';
@@ -73,14 +73,8 @@ async function main(args: readonly string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  let config: Config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(error.message);
-    return 2;
-  }
+  const config = loadConfigOrReport(process.env);
+  if (!config) return 2;
   const logger = createLogger({ level: config.LOG_LEVEL });
   try {
     const files = await readMigrationFiles(MIGRATIONS_DIR);

@@ -3,7 +3,7 @@
 // carry, and because one instance keeps the per-flag cooldown in one place. Run one replica.
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
-import { ConfigError, loadConfig } from '../../config.ts';
+import { loadConfigOrReport } from '../../config.ts';
 import { createLogger } from '../../telemetry/logger.ts';
 import { createUnleashAdmin } from '../admin-api.ts';
 import { createRolloutGuard } from './guard.ts';
@@ -14,13 +14,7 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-let config: ReturnType<typeof loadConfig>;
-try {
-  config = loadConfig(process.env);
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  fail(error.message);
-}
+const config = loadConfigOrReport(process.env) ?? process.exit(2);
 const missing = (
   ['UNLEASH_ADMIN_URL', 'UNLEASH_ADMIN_TOKEN', 'GUARD_WEBHOOK_TOKEN'] as const
 ).filter((name) => !config[name]);

@@ -5,7 +5,7 @@
 // loudly, and under CI=true that is a failure.
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { type Config, ConfigError, loadConfig } from '../../../config.ts';
+import { loadConfigOrReport } from '../../../config.ts';
 import { listMigrationNames, MIGRATIONS_DIR } from '../files.ts';
 import { type LintProblem, lintMigration } from './lint.ts';
 import { findSquawk, squawkRunner } from './squawk.ts';
@@ -26,14 +26,8 @@ async function main(args: readonly string[]): Promise<number> {
     console.error('usage: npm run lint:migrations [-- file.sql ...]');
     return 2;
   }
-  let config: Config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(error.message);
-    return 2;
-  }
+  const config = loadConfigOrReport(process.env);
+  if (!config) return 2;
   const files =
     args.length > 0
       ? args.map((arg) => resolve(arg))

@@ -2,10 +2,10 @@
 // runner's own timeout settings first (SET LOCAL inside the file's transaction, or session-level
 // SET for no-transaction files), then the file, so its timeout rules are on and satisfied for
 // the right reason, and --assume-in-transaction where the runner opens one.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { runProcess } from '../../../run-process.ts';
 import type { MigrationHeader } from '../header.ts';
 
 /**
@@ -53,7 +53,9 @@ export function squawkRunner(binary: string, settings: SquawkSettings): SquawkRu
     const prelude = `SET ${local}lock_timeout = '${settings.lockTimeoutMs}ms'; SET ${local}statement_timeout = '${settings.statementTimeoutMs}ms';`;
     const args = ['--reporter', 'json', '--pg-version', PG_VERSION, '--stdin-filepath', file];
     if (header.transaction) args.push('--assume-in-transaction');
-    const { code, stdout, stderr } = await run(binary, args, `${prelude}\n${text}`);
+    const { code, stdout, stderr } = await runProcess(binary, args, {
+      input: `${prelude}\n${text}`,
+    });
     // 0: nothing found, 1: findings; anything else is squawk failing.
     if (code !== 0 && code !== 1) throw new Error(`squawk exited ${code} on ${file}: ${stderr}`);
     const raw = JSON.parse(stdout || '[]') as {
@@ -69,25 +71,4 @@ export function squawkRunner(binary: string, settings: SquawkSettings): SquawkRu
       help: finding.help ?? undefined,
     }));
   };
-}
-
-function run(
-  binary: string,
-  args: string[],
-  input: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
 }
