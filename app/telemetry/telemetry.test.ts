@@ -54,15 +54,21 @@ describe('OTLP settings', () => {
   });
 });
 
+/** A logger destination that keeps every line, parsed. */
+function capture() {
+  const lines: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString('utf8')));
+      done();
+    },
+  });
+  return { lines, destination };
+}
+
 describe('log redaction', () => {
   it('censors built-in secrets and the configured personal fields', () => {
-    const lines: Record<string, unknown>[] = [];
-    const destination = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(JSON.parse(chunk.toString('utf8')));
-        done();
-      },
-    });
+    const { lines, destination } = capture();
     const logger = createLogger({ level: 'info', redact: ['email'], destination });
     logger.info({
       email: 'ada@example.com',
@@ -79,13 +85,7 @@ describe('log redaction', () => {
   });
 
   it("censors fields of errors logged through a child logger, any case, without touching the caller's object", () => {
-    const lines: Record<string, unknown>[] = [];
-    const destination = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(JSON.parse(chunk.toString('utf8')));
-        done();
-      },
-    });
+    const { lines, destination } = capture();
     const logger = createLogger({ level: 'info', redact: ['Email'], destination });
     const error = Object.assign(new Error('boom'), {
       detail: { EMAIL: 'x@example.com', Password: 'p' },

@@ -2,6 +2,7 @@
 // every endpoint, every error path, and the data left untouched by every rejected request.
 // Every response is also checked against the served v1 OpenAPI document.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectProblem } from '../support/api-client.ts';
 import { type Engine, startTestApp, type TestApp } from '../support/app-server.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { type Conformance, loadConformance } from '../support/openapi-conformance.ts';
@@ -42,17 +43,6 @@ describe.each(engines)('users v1 on %s', (engine) => {
   /** Every row, straight from the database: what a rejected request must leave unchanged. */
   const snapshot = () =>
     app.deps.db.orm.query.users.findMany({ orderBy: (users, { asc }) => [asc(users.id)] });
-
-  async function expectProblem(response: Response, status: number, type: string) {
-    expect(response.status).toBe(status);
-    expect(response.headers.get('content-type')).toBe('application/problem+json');
-    const problem = (await response.json()) as Record<string, unknown>;
-    expect(problem).toMatchObject({ type: `/problems/${type}`, status });
-    expect(problem.title).toEqual(expect.any(String));
-    expect(problem.requestId).toBe(response.headers.get('x-request-id'));
-    expect(JSON.stringify(problem)).not.toMatch(/\bat .+\.ts:\d+/); // no stack traces
-    return problem;
-  }
 
   describe('happy paths', () => {
     it('creates a user: 201, Location, the v1 shape', async () => {

@@ -8,6 +8,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
+import { collectJsonLines } from '../support/json-lines.ts';
 import type { ImageInfo } from './buildah.ts';
 
 export interface ImageProcess {
@@ -61,21 +62,9 @@ export function runInImage(options: {
     ['--mount', '--propagation', 'private', '--pid', '--fork', '--kill-child', 'sh', '-c', script],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  const logs: Record<string, unknown>[] = [];
   let output = '';
-  let pending = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+  const logs = collectJsonLines(child.stdout, (chunk) => {
     output += chunk;
-    pending += chunk;
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) {
-      try {
-        logs.push(JSON.parse(line));
-      } catch {
-        logs.push({ raw: line });
-      }
-    }
   });
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     output += chunk;

@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { collectJsonLines } from './json-lines.ts';
 import { freePort } from './ports.ts';
 
 const MAIN = join(import.meta.dirname, '../../app/main.ts');
@@ -34,21 +35,8 @@ export function spawnApp(env: Record<string, string>): {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const logs: Record<string, unknown>[] = [];
+  const logs = collectJsonLines(child.stdout);
   let stderr = '';
-  let pending = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    pending += chunk;
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) {
-      try {
-        logs.push(JSON.parse(line));
-      } catch {
-        logs.push({ raw: line });
-      }
-    }
-  });
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
   });
