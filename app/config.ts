@@ -292,12 +292,12 @@ const variables = {
   OTEL_BSP_MAX_EXPORT_BATCH_SIZE: {
     schema: integer(1, 1_000_000),
     default: '512',
-    doc: 'Most spans sent in one export.',
+    doc: 'Spans sent in one export. A full batch leaves at once; fewer wait for the schedule delay, so a busy service sends few large exports.',
   },
   OTEL_BSP_SCHEDULE_DELAY: {
     schema: integer(1, 600_000),
     default: '5000',
-    doc: 'Milliseconds between two exports.',
+    doc: 'Milliseconds a finished span waits at most for export when fewer than a batch are queued.',
   },
   API_DEFAULT_VERSION: {
     schema: z

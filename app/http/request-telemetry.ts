@@ -5,11 +5,27 @@
 // under ESM). The rest of the request runs inside the telemetry's request scope, so database
 // spans and flag evaluations find their request.
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { Logger } from '../telemetry/logger.ts';
 import type { RequestScope, Telemetry } from '../telemetry/telemetry.ts';
 import type { AppEnv } from './env.ts';
 import { knownMethod, routeTemplate, UNMATCHED_ROUTE } from './route.ts';
+
+type RawHeaders = Record<string, string | string[] | undefined>;
+
+/**
+ * A request header, read from Node's own headers object when the app runs on @hono/node-server
+ * (a plain property read), else through the Fetch `Headers` (whose every lookup validates and
+ * lower-cases the name): the request path reads a few headers for telemetry on every request.
+ */
+function headerReader(c: Context<AppEnv>): (name: string) => string | undefined {
+  const raw = (c.env as { incoming?: { headers?: RawHeaders } } | undefined)?.incoming?.headers;
+  if (!raw) return (name) => c.req.header(name);
+  return (name) => {
+    const value = raw[name];
+    return Array.isArray(value) ? value.join(', ') : value;
+  };
+}
 
 export function requestTelemetry(telemetry: Telemetry, logger: Logger): MiddlewareHandler<AppEnv> {
   const { metrics, tracing } = telemetry;
@@ -20,7 +36,8 @@ export function requestTelemetry(telemetry: Telemetry, logger: Logger): Middlewa
     let scope: RequestScope = { context: undefined, flagEvaluations: [] };
     let span: ReturnType<NonNullable<typeof tracer>['startSpan']> | undefined;
     if (tracer) {
-      const parent = tracing.extract((name) => c.req.header(name));
+      const header = headerReader(c);
+      const parent = tracing.extract(header);
       span = tracer.startSpan(
         method,
         {
@@ -28,7 +45,7 @@ export function requestTelemetry(telemetry: Telemetry, logger: Logger): Middlewa
           attributes: {
             'http.request.method': method,
             'url.path': c.req.path,
-            'user_agent.original': c.req.header('user-agent') ?? '',
+            'user_agent.original': header('user-agent') ?? '',
           },
         },
         parent,

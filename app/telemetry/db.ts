@@ -2,7 +2,13 @@
 // attributes) under the request's span, the query-duration histogram, and the pool-use gauges.
 // The database client calls `start(text)` when a query is issued and the returned function when it
 // settles; it knows nothing else about telemetry.
-import { type Context, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import {
+  type Attributes,
+  type Context,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+} from '@opentelemetry/api';
 import type { CatalogMetrics } from './metrics.ts';
 
 export interface DbTarget {
@@ -63,6 +69,17 @@ function errorType(error: unknown): string {
 /** Enough to recognise the statement; the full select list of a wide table adds export volume only. */
 const MAX_QUERY_TEXT = 300;
 
+/** Distinct statement texts described once and remembered (the app has a few dozen). */
+const MAX_DESCRIBED_QUERIES = 500;
+
+interface DescribedQuery {
+  operation: string;
+  collection: string;
+  spanName: string;
+  attributes: Attributes;
+  labels: { db_operation_name: string; db_collection_name: string };
+}
+
 export function createQueryObserver(
   target: DbTarget,
   tracer: Tracer | undefined,
@@ -80,28 +97,46 @@ export function createQueryObserver(
   };
   updatePool();
 
+  // The app issues the same few statement texts over and over (drizzle builds the same SQL for
+  // the same query): describe each text once (its labels, span name and span attributes) instead
+  // of running the regexes and building the attributes on every query. Bounded: a flood of
+  // distinct texts (ad-hoc SQL) stops being cached rather than growing memory.
+  const described = new Map<string, DescribedQuery>();
+  const describe = (text: string): DescribedQuery => {
+    let entry = described.get(text);
+    if (entry) return entry;
+    const { operation, collection } = describeQuery(text);
+    entry = {
+      operation,
+      collection,
+      spanName: collection ? `${operation} ${collection}` : operation,
+      attributes: {
+        'db.system.name': target.system,
+        'db.namespace': target.namespace,
+        'db.operation.name': operation,
+        ...(collection ? { 'db.collection.name': collection } : {}),
+        'db.query.text': text.slice(0, MAX_QUERY_TEXT),
+        'server.address': target.address,
+        'server.port': target.port,
+      },
+      labels: { db_operation_name: operation, db_collection_name: collection },
+    };
+    if (described.size < MAX_DESCRIBED_QUERIES) described.set(text, entry);
+    return entry;
+  };
+
   return {
     start(text) {
       const started = performance.now();
-      const { operation, collection } = describeQuery(text);
+      const query = describe(text);
       const parent = activeContext();
       // Only queries made for a traced request get a span: no orphan root spans for pings.
+      // (The SDK copies the attributes into the span, so the cached object stays untouched.)
       const span =
         tracer && parent
           ? tracer.startSpan(
-              collection ? `${operation} ${collection}` : operation,
-              {
-                kind: SpanKind.CLIENT,
-                attributes: {
-                  'db.system.name': target.system,
-                  'db.namespace': target.namespace,
-                  'db.operation.name': operation,
-                  ...(collection ? { 'db.collection.name': collection } : {}),
-                  'db.query.text': text.slice(0, MAX_QUERY_TEXT),
-                  'server.address': target.address,
-                  'server.port': target.port,
-                },
-              },
+              query.spanName,
+              { kind: SpanKind.CLIENT, attributes: query.attributes },
               parent,
             )
           : undefined;
@@ -113,20 +148,20 @@ export function createQueryObserver(
         settled = true;
         inFlight--;
         updatePool();
-        const labels: Record<string, string> = {
-          db_operation_name: operation,
-          db_collection_name: collection,
-        };
-        if (error !== undefined) labels.error_type = errorType(error);
-        metrics.dbClientOperationDuration.observe(labels, (performance.now() - started) / 1000);
-        if (!span) return;
-        if (error !== undefined) {
-          span.setAttribute('error.type', labels.error_type ?? '_OTHER');
-          span.setStatus({
-            code: SpanStatusCode.ERROR,
-            message: error instanceof Error ? error.message : String(error),
-          });
+        const seconds = (performance.now() - started) / 1000;
+        if (error === undefined) {
+          metrics.dbClientOperationDuration.observe(query.labels, seconds);
+          span?.end();
+          return;
         }
+        const type = errorType(error);
+        metrics.dbClientOperationDuration.observe({ ...query.labels, error_type: type }, seconds);
+        if (!span) return;
+        span.setAttribute('error.type', type);
+        span.setStatus({
+          code: SpanStatusCode.ERROR,
+          message: error instanceof Error ? error.message : String(error),
+        });
         span.end();
       };
     },

@@ -40,11 +40,18 @@ export function createBoundedSpanProcessor(
     });
   }
 
-  /** Exports batches until the queue is empty; one export at a time. */
-  function drain(): Promise<void> {
+  /**
+   * Exports batches, one export at a time: full batches only, unless `all` (the timer and
+   * flushes), which empties the queue. Under load, spans that arrive while a batch is in flight
+   * wait for the next full batch instead of leaving in a small export of their own: a request
+   * per round trip to the collector would cost more than the spans' serialisation.
+   */
+  function drain(all: boolean): Promise<void> {
     exporting ??= (async () => {
       try {
-        while (queue.length > 0) await exportBatch(queue.splice(0, options.maxExportBatchSize));
+        while (queue.length >= (all ? 1 : options.maxExportBatchSize)) {
+          await exportBatch(queue.splice(0, options.maxExportBatchSize));
+        }
       } finally {
         exporting = undefined;
       }
@@ -54,7 +61,7 @@ export function createBoundedSpanProcessor(
 
   // Unref'd: a pending export must never keep a finished process alive (shutdown flushes).
   const timer = setInterval(() => {
-    if (queue.length > 0 && !exporting) void drain();
+    if (queue.length > 0 && !exporting) void drain(true);
   }, options.scheduleDelayMs).unref();
 
   return {
@@ -66,10 +73,10 @@ export function createBoundedSpanProcessor(
         return;
       }
       queue.push(span);
-      if (queue.length >= options.maxExportBatchSize && !exporting) void drain();
+      if (queue.length >= options.maxExportBatchSize && !exporting) void drain(false);
     },
     async forceFlush() {
-      while (queue.length > 0 || exporting) await drain();
+      while (queue.length > 0 || exporting) await drain(true);
     },
     async shutdown() {
       stopped = true;

@@ -106,12 +106,16 @@ function createSampler(name: SamplerName, ratio: number): Sampler {
 const propagator = new W3CTraceContextPropagator();
 
 export function createTracing(options: TracingOptions, counters: TracingCounters): Tracing {
-  const extract: Tracing['extract'] = (header) =>
-    propagator.extract(
+  const extract: Tracing['extract'] = (header) => {
+    const traceparent = header('traceparent');
+    // Most requests carry no trace context: no carrier, no parsing.
+    if (traceparent === undefined) return ROOT_CONTEXT;
+    return propagator.extract(
       ROOT_CONTEXT,
-      { traceparent: header('traceparent'), tracestate: header('tracestate') },
+      { traceparent, tracestate: header('tracestate') },
       defaultTextMapGetter,
     );
+  };
   const inject: Tracing['inject'] = (context, setHeader) => {
     const carrier: Record<string, string> = {};
     propagator.inject(context, carrier, defaultTextMapSetter);
