@@ -44,44 +44,38 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
 }
 
+/** `a=1,b=2` → { a: parse('1'), b: parse('2') }, once `pattern` has accepted the whole list. */
+const keyValueList = <V>(pattern: RegExp, example: string, parse: (value: string) => V) =>
+  z
+    .string()
+    .trim()
+    .regex(pattern, `expected a list like ${example}`)
+    .transform(
+      (value) =>
+        Object.fromEntries(
+          value
+            .split(',')
+            .filter((entry) => entry.trim() !== '')
+            .map((entry) => {
+              const [key = '', raw = ''] = entry.split('=');
+              return [key.trim(), parse(raw.trim())];
+            }),
+        ) as Record<string, V>,
+    );
+
 /** `v1=100,v2=1000` → { v1: 100, v2: 1000 }. Which versions exist is the registry's business. */
-const rateLimits = z
-  .string()
-  .trim()
-  .regex(/^(?:v\d+=\d{1,9}(?:\s*,\s*v\d+=\d{1,9})*)?$/, 'expected a list like v1=100,v2=1000')
-  .transform(
-    (value) =>
-      Object.fromEntries(
-        value
-          .split(',')
-          .filter((entry) => entry.trim() !== '')
-          .map((entry) => {
-            const [version = '', limit = '0'] = entry.split('=');
-            return [version.trim(), Number(limit)];
-          }),
-      ) as Record<string, number>,
-  );
+const rateLimits = keyValueList(
+  /^(?:v\d+=\d{1,9}(?:\s*,\s*v\d+=\d{1,9})*)?$/,
+  'v1=100,v2=1000',
+  Number,
+);
 
 /** `new_recommendation_algo=off,x=on` → { new_recommendation_algo: false, x: true }. */
-const flagOverrides = z
-  .string()
-  .trim()
-  .regex(
-    /^(?:[\w.-]+=(?:on|off)(?:\s*,\s*[\w.-]+=(?:on|off))*)?$/,
-    'expected a list like new_recommendation_algo=off',
-  )
-  .transform(
-    (value) =>
-      Object.fromEntries(
-        value
-          .split(',')
-          .filter((entry) => entry.trim() !== '')
-          .map((entry) => {
-            const [name = '', state = ''] = entry.split('=');
-            return [name.trim(), state.trim() === 'on'];
-          }),
-      ) as Record<string, boolean>,
-  );
+const flagOverrides = keyValueList(
+  /^(?:[\w.-]+=(?:on|off)(?:\s*,\s*[\w.-]+=(?:on|off))*)?$/,
+  'new_recommendation_algo=off',
+  (state) => state === 'on',
+);
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s):// URL' });
 

@@ -1,11 +1,10 @@
 // The instance heartbeat against real PostgreSQL: it records release and liveness, survives a
 // missing table (before the first migration run) without throwing, and records its stop.
 import { afterAll, expect, it, vi } from 'vitest';
-import { createTestDatabase } from '../../test/support/database.ts';
+import { createTestDatabase, openTestPostgres } from '../../test/support/database.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { ensureBookkeeping } from './migrate/bookkeeping.ts';
-import { openPostgres } from './postgres.ts';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterAll(async () => {
@@ -15,12 +14,7 @@ afterAll(async () => {
 it('beats once the table exists, warns once while it does not, and records its stop', async () => {
   const database = await createTestDatabase();
   cleanups.push(() => database.drop());
-  const db = openPostgres({
-    url: database.url,
-    poolMax: 2,
-    connectTimeoutMs: 5_000,
-    applicationName: 'heartbeat-test',
-  });
+  const db = openTestPostgres(database.url, 'heartbeat-test');
   cleanups.push(() => db.close());
   const lines: { msg: string; level: string }[] = [];
   const logger = createLogger({

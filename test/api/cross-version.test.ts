@@ -3,8 +3,7 @@
 // one version never lose what the other stored. Every response is checked against its document.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, apiClient } from '../support/api-client.ts';
-import { type Engine, startTestApp, type TestApp } from '../support/app-server.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { type Engine, startTestAppOn, type TestApp } from '../support/app-server.ts';
 import { loadConformance } from '../support/openapi-conformance.ts';
 
 const engines: Engine[] = ['postgres', 'pglite'];
@@ -41,20 +40,17 @@ const V2_NAMES = [
 ] as const;
 
 describe.each(engines)('v1 and v2 share users on %s', (engine) => {
-  let database: TestDatabase | undefined;
   let app: TestApp;
   let api: ApiClient;
   let serial = 0;
   const email = () => `cross${serial++}@example.com`;
 
   beforeAll(async () => {
-    database = engine === 'postgres' ? await createTestDatabase() : undefined;
-    app = await startTestApp(database?.url);
+    app = await startTestAppOn(engine);
     api = apiClient(app, await loadConformance(app.url, ['v1', 'v2']));
   });
   afterAll(async () => {
     await app?.close();
-    await database?.drop();
   });
 
   const read = async <T>(path: string) => {
@@ -62,11 +58,15 @@ describe.each(engines)('v1 and v2 share users on %s', (engine) => {
     expect(response.status).toBe(200);
     return (await response.json()) as T;
   };
+  /** Creates a user through `version` (a unique email is added) and returns what it answered. */
+  const create = async <T>(version: 'v1' | 'v2', body: Record<string, string>) => {
+    const response = await api.send('POST', `/api/${version}/users`, { ...body, email: email() });
+    expect(response.status).toBe(201);
+    return (await response.json()) as T;
+  };
 
   it.each(V1_NAMES)('created through v1 as %j, reads as %j through both', async (sent, name) => {
-    const response = await api.send('POST', '/api/v1/users', { name: sent, email: email() });
-    expect(response.status).toBe(201);
-    const created = (await response.json()) as UserV1;
+    const created = await create<UserV1>('v1', { name: sent });
     expect(created.name).toBe(name);
     const v2 = await read<UserV2>(`/api/v2/users/${created.id}`);
     expect(v2).toMatchObject({ id: created.id, fullName: name, email: created.email });
@@ -76,13 +76,7 @@ describe.each(engines)('v1 and v2 share users on %s', (engine) => {
   it.each(V2_NAMES)(
     'created through v2 as %j %j, reads as %j through both',
     async (firstName, lastName, name) => {
-      const response = await api.send('POST', '/api/v2/users', {
-        firstName,
-        lastName,
-        email: email(),
-      });
-      expect(response.status).toBe(201);
-      const created = (await response.json()) as UserV2;
+      const created = await create<UserV2>('v2', { firstName, lastName });
       expect(created.fullName).toBe(name);
       expect(await read<UserV1>(`/api/v1/users/${created.id}`)).toEqual({
         id: created.id,
@@ -94,9 +88,7 @@ describe.each(engines)('v1 and v2 share users on %s', (engine) => {
   );
 
   it('a v1 rename is what v2 reads; a v2 change is what v1 reads', async () => {
-    const created = (await (
-      await api.send('POST', '/api/v2/users', { firstName: 'Ann', lastName: 'Lee', email: email() })
-    ).json()) as UserV2;
+    const created = await create<UserV2>('v2', { firstName: 'Ann', lastName: 'Lee' });
     const path = (version: string) => `/api/${version}/users/${created.id}`;
 
     await api.send('PATCH', path('v1'), { name: 'Ann Marie  Lee-Smith' });
@@ -115,13 +107,7 @@ describe.each(engines)('v1 and v2 share users on %s', (engine) => {
   });
 
   it('a v1 email change keeps the name v2 wrote, part for part', async () => {
-    const created = (await (
-      await api.send('POST', '/api/v2/users', {
-        firstName: 'Mary Ann',
-        lastName: 'Evans',
-        email: email(),
-      })
-    ).json()) as UserV2;
+    const created = await create<UserV2>('v2', { firstName: 'Mary Ann', lastName: 'Evans' });
     await api.send('PATCH', `/api/v1/users/${created.id}`, { email: 'george.eliot@example.com' });
     const rows = (await api.snapshot()) as { id: number; firstName: string; lastName: string }[];
     expect(rows.find((row) => row.id === created.id)).toMatchObject({
@@ -131,13 +117,7 @@ describe.each(engines)('v1 and v2 share users on %s', (engine) => {
   });
 
   it('a v1 write round-trips a v2 name of many words back to the same full name', async () => {
-    const created = (await (
-      await api.send('POST', '/api/v2/users', {
-        firstName: 'Mary Ann',
-        lastName: 'Evans',
-        email: email(),
-      })
-    ).json()) as UserV2;
+    const created = await create<UserV2>('v2', { firstName: 'Mary Ann', lastName: 'Evans' });
     const v1 = await read<UserV1>(`/api/v1/users/${created.id}`);
     await api.send('PATCH', `/api/v1/users/${created.id}`, { name: v1.name });
     expect((await read<UserV2>(`/api/v2/users/${created.id}`)).fullName).toBe('Mary Ann Evans');
@@ -152,17 +132,13 @@ describe.each(engines)('v1 and v2 share users on %s', (engine) => {
   });
 
   it('a user deleted through one version is gone in the other', async () => {
-    const created = (await (
-      await api.send('POST', '/api/v1/users', { name: 'Gone Soon', email: email() })
-    ).json()) as UserV1;
+    const created = await create<UserV1>('v1', { name: 'Gone Soon' });
     expect((await api.call(`/api/v2/users/${created.id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await api.call(`/api/v1/users/${created.id}`)).status).toBe(404);
   });
 
   it('unversioned paths serve the version the API-Version header names', async () => {
-    const created = (await (
-      await api.send('POST', '/api/v1/users', { name: 'Head Er', email: email() })
-    ).json()) as UserV1;
+    const created = await create<UserV1>('v1', { name: 'Head Er' });
     const v1 = await api.call(`/api/users/${created.id}`, { headers: { 'API-Version': 'v1' } });
     expect(await v1.json()).toEqual(created);
     const v2 = await api.call(`/api/users/${created.id}`, { headers: { 'API-Version': 'v2' } });

@@ -3,25 +3,21 @@
 // Every response is also checked against the served v1 OpenAPI document.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem } from '../support/api-client.ts';
-import { type Engine, startTestApp, type TestApp } from '../support/app-server.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { type Engine, startTestAppOn, type TestApp } from '../support/app-server.ts';
 import { type Conformance, loadConformance } from '../support/openapi-conformance.ts';
 
 const engines: Engine[] = ['postgres', 'pglite'];
 
 describe.each(engines)('users v1 on %s', (engine) => {
-  let database: TestDatabase | undefined;
   let app: TestApp;
   let conformance: Conformance;
 
   beforeAll(async () => {
-    database = engine === 'postgres' ? await createTestDatabase() : undefined;
-    app = await startTestApp(database?.url, { BODY_LIMIT_BYTES: '1024' });
+    app = await startTestAppOn(engine, { BODY_LIMIT_BYTES: '1024' });
     conformance = await loadConformance(app.url, ['v1']);
   });
   afterAll(async () => {
     await app?.close();
-    await database?.drop();
   });
 
   const call = async (path: string, init: RequestInit = {}) => {

@@ -3,8 +3,7 @@
 // every response checked against the served v2 OpenAPI document.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, apiClient, expectProblem } from '../support/api-client.ts';
-import { type Engine, startTestApp, type TestApp } from '../support/app-server.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { type Engine, startTestAppOn, type TestApp } from '../support/app-server.ts';
 import { type Conformance, loadConformance } from '../support/openapi-conformance.ts';
 
 const engines: Engine[] = ['postgres', 'pglite'];
@@ -20,20 +19,17 @@ interface UserV2 {
 const EXERCISED = new Set(['200', '201', '204', '400', '404', '409', '413', '415']);
 
 describe.each(engines)('users v2 on %s', (engine) => {
-  let database: TestDatabase | undefined;
   let app: TestApp;
   let conformance: Conformance;
   let api: ApiClient;
 
   beforeAll(async () => {
-    database = engine === 'postgres' ? await createTestDatabase() : undefined;
-    app = await startTestApp(database?.url, { BODY_LIMIT_BYTES: '1024' });
+    app = await startTestAppOn(engine, { BODY_LIMIT_BYTES: '1024' });
     conformance = await loadConformance(app.url, ['v2']);
     api = apiClient(app, conformance);
   });
   afterAll(async () => {
     await app?.close();
-    await database?.drop();
   });
 
   const create = async (firstName: string, lastName: string, email: string) => {

@@ -7,10 +7,9 @@ import { connect, type Socket } from 'node:net';
 import postgres from 'postgres';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { applyMigrations } from '../../app/db/migrate/runner.ts';
-import { openPostgres } from '../../app/db/postgres.ts';
 import { createLogger } from '../../app/telemetry/logger.ts';
 import { type AppProcess, killApp, startAppProcess } from '../support/app-process.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createTestDatabase, openTestPostgres, type TestDatabase } from '../support/database.ts';
 
 const DRAIN_DELAY_MS = 1_000;
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -22,12 +21,7 @@ let sql: postgres.Sql;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  const db = openPostgres({
-    url: database.url,
-    poolMax: 1,
-    connectTimeoutMs: 5_000,
-    applicationName: 'migrate',
-  });
+  const db = openTestPostgres(database.url, 'migrate', 1);
   await applyMigrations(db, createLogger({ level: 'silent' }));
   await db.close();
   sql = postgres(database.url, { max: 2, onnotice: () => {} });

@@ -12,9 +12,8 @@ import { type MigrationFile, readMigrationFiles } from '../../app/db/migrate/fil
 import { formatPlan, formatStatus } from '../../app/db/migrate/report.ts';
 import { migrate } from '../../app/db/migrate/runner.ts';
 import { migrationPlan, migrationStatus } from '../../app/db/migrate/status.ts';
-import { openPostgres } from '../../app/db/postgres.ts';
 import { killApp, startAppProcess } from '../support/app-process.ts';
-import { createTestDatabase } from '../support/database.ts';
+import { createTestDatabase, openTestPostgres } from '../support/database.ts';
 import { evolvingDatabase, silent } from './support.ts';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -32,12 +31,7 @@ async function fixture(): Promise<{
 }> {
   const database = await createTestDatabase();
   cleanups.push(() => database.drop());
-  const db = openPostgres({
-    url: database.url,
-    poolMax: 2,
-    connectTimeoutMs: 5_000,
-    applicationName: 'gate-test',
-  });
+  const db = openTestPostgres(database.url, 'gate-test');
   cleanups.push(() => db.close());
   const session = await db.session();
   cleanups.push(() => session.release());

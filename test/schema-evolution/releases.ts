@@ -121,41 +121,26 @@ export function releaseR2(orm: Orm): ReleaseCode {
     email: row.email,
   });
   const written = releaseR1(orm);
+  // 0.3.0 writes through 0.2.0's code, then reads the row back the new way.
+  const select = (id: number) => orm.select().from(usersR1).where(eq(usersR1.id, id));
+  const readBack = async (id: number) => shape(only(await select(id)));
   return {
     release: '0.3.0',
     insert: async (name, email) => {
       const { id } = await written.insert(name, email);
-      return only(
-        await orm
-          .select()
-          .from(usersR1)
-          .where(eq(usersR1.id, id))
-          .then((r) => r.map(shape)),
-      );
+      return readBack(id);
     },
     find: async (id) => {
-      const [row] = await orm.select().from(usersR1).where(eq(usersR1.id, id));
+      const [row] = await select(id);
       return row && shape(row);
     },
     rename: async (id, name) => {
       await written.rename(id, name);
-      return only(
-        await orm
-          .select()
-          .from(usersR1)
-          .where(eq(usersR1.id, id))
-          .then((r) => r.map(shape)),
-      );
+      return readBack(id);
     },
     changeEmail: async (id, email) => {
       await written.changeEmail(id, email);
-      return only(
-        await orm
-          .select()
-          .from(usersR1)
-          .where(eq(usersR1.id, id))
-          .then((r) => r.map(shape)),
-      );
+      return readBack(id);
     },
   };
 }

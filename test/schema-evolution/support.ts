@@ -9,10 +9,9 @@ import {
   readMigrationFiles,
 } from '../../app/db/migrate/files.ts';
 import { type Command, migrate } from '../../app/db/migrate/runner.ts';
-import { openPostgres } from '../../app/db/postgres.ts';
 import * as schema from '../../app/db/schema.ts';
 import { createLogger, type Logger } from '../../app/telemetry/logger.ts';
-import { createTestDatabase } from '../support/database.ts';
+import { createTestDatabase, openTestPostgres } from '../support/database.ts';
 
 export interface EvolvingDatabase {
   url: string;
@@ -37,12 +36,7 @@ export const silent = () => createLogger({ level: 'silent' });
 export async function evolvingDatabase(): Promise<EvolvingDatabase> {
   const database = await createTestDatabase();
   const sql = postgres(database.url, { max: 4, onnotice: () => {} });
-  const db = openPostgres({
-    url: database.url,
-    poolMax: 1,
-    connectTimeoutMs: 5_000,
-    applicationName: 'myapp-migrate',
-  });
+  const db = openTestPostgres(database.url, 'myapp-migrate', 1);
   const session = await db.session();
   const files = await readMigrationFiles(MIGRATIONS_DIR);
   return {

@@ -12,6 +12,7 @@ import { loadConfig } from '../../app/config.ts';
 import { applyMigrations } from '../../app/db/migrate/runner.ts';
 import { buildDeps, closeDeps } from '../../app/deps.ts';
 import { createLogger } from '../../app/telemetry/logger.ts';
+import { createTestDatabase } from './database.ts';
 
 export interface TestApp {
   url: string;
@@ -53,6 +54,23 @@ export async function startTestApp(
       await new Promise((resolve) => server.close(resolve));
       await closeDeps(deps);
       if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The app on `engine`: on PostgreSQL with a database of its own, dropped when the app closes. */
+export async function startTestAppOn(
+  engine: Engine,
+  env: Record<string, string> = {},
+): Promise<TestApp> {
+  if (engine === 'pglite') return startTestApp(undefined, env);
+  const database = await createTestDatabase();
+  const app = await startTestApp(database.url, env);
+  return {
+    ...app,
+    async close() {
+      await app.close();
+      await database.drop();
     },
   };
 }

@@ -46,6 +46,12 @@ function failed(
   );
 }
 
+/** The runner's lock and statement timeouts, for one transaction (LOCAL) or the session. */
+function timeoutSettings(options: ApplyOptions, scope: 'LOCAL' | 'SESSION'): string {
+  const set = scope === 'LOCAL' ? 'SET LOCAL' : 'SET';
+  return `${set} lock_timeout = '${options.lockTimeoutMs}ms'; ${set} statement_timeout = '${options.statementTimeoutMs}ms'`;
+}
+
 async function applyInTransaction(
   session: SqlSession,
   file: MigrationFile,
@@ -60,9 +66,7 @@ async function applyInTransaction(
         await session.exec('BEGIN');
         try {
           // LOCAL: the settings end with the transaction instead of leaking into the next file.
-          await session.exec(
-            `SET LOCAL lock_timeout = '${options.lockTimeoutMs}ms'; SET LOCAL statement_timeout = '${options.statementTimeoutMs}ms'`,
-          );
+          await session.exec(timeoutSettings(options, 'LOCAL'));
           await session.exec(file.sql);
           const durationMs = Math.round(performance.now() - started);
           await recordApplied(session, { file, startedAt, durationMs, release: options.release });
@@ -94,9 +98,7 @@ async function applyStatementByStatement(
   const statements = await parseStatements(file.sql);
   // Session-level: there is no transaction for SET LOCAL to belong to. Reset in `finally`, as
   // the session goes on to the next file.
-  await session.exec(
-    `SET lock_timeout = '${options.lockTimeoutMs}ms'; SET statement_timeout = '${options.statementTimeoutMs}ms'`,
-  );
+  await session.exec(timeoutSettings(options, 'SESSION'));
   try {
     for (const [index, statement] of statements.entries()) {
       try {

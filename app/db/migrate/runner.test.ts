@@ -9,11 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { createTestDatabase } from '../../../test/support/database.ts';
+import { createTestDatabase, openTestPostgres } from '../../../test/support/database.ts';
 import { createLogger } from '../../telemetry/logger.ts';
 import type { Database, SqlSession } from '../database.ts';
 import { openPglite } from '../pglite.ts';
-import { openPostgres } from '../postgres.ts';
 import { MIGRATIONS_DIR, readMigrationFiles } from './files.ts';
 import {
   applyMigrations,
@@ -41,7 +40,7 @@ async function freshPostgres(applicationName = 'migrate-test') {
 }
 
 function connect(url: string, applicationName = 'migrate-test'): Database {
-  const db = openPostgres({ url, poolMax: 1, connectTimeoutMs: 5_000, applicationName });
+  const db = openTestPostgres(url, applicationName, 1);
   cleanups.push(() => db.close());
   return db;
 }
