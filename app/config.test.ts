@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, configTable, loadConfig } from './config.ts';
+import { telemetryOptions } from './telemetry-options.ts';
 
 function problemsOf(env: Record<string, string>): readonly string[] {
   try {
@@ -80,6 +81,28 @@ describe('loadConfig', () => {
   it('requires the shutdown deadline to leave time after the drain delay', () => {
     expect(problemsOf({ DRAIN_DELAY_MS: '10000', SHUTDOWN_TIMEOUT_MS: '5000' })[0]).toMatch(
       /SHUTDOWN_TIMEOUT_MS=5000: expected more than DRAIN_DELAY_MS \(10000\)/,
+    );
+  });
+});
+
+describe('the OTLP encoding', () => {
+  const protocolOf = (env: Record<string, string>) =>
+    telemetryOptions(loadConfig(env)).tracing.protocol;
+
+  it('is protobuf unless set; the traces variable wins over the general one', () => {
+    expect(protocolOf({})).toBe('http/protobuf');
+    expect(protocolOf({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' })).toBe('http/json');
+    expect(
+      protocolOf({
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf',
+      }),
+    ).toBe('http/protobuf');
+  });
+
+  it('refuses gRPC (not built in) with what it accepts', () => {
+    expect(problemsOf({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })[0]).toMatch(
+      /OTEL_EXPORTER_OTLP_PROTOCOL="grpc": expected one of: http\/protobuf, http\/json/,
     );
   });
 });

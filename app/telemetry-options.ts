@@ -16,6 +16,7 @@ export function telemetryOptions(config: Config): TelemetryOptions {
         config.OTEL_EXPORTER_OTLP_ENDPOINT,
         config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
       ),
+      protocol: config.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? config.OTEL_EXPORTER_OTLP_PROTOCOL,
       headers: parseHeaders(config.OTEL_EXPORTER_OTLP_HEADERS),
       exportTimeoutMs: config.OTEL_EXPORTER_OTLP_TIMEOUT,
       serviceName: config.OTEL_SERVICE_NAME,

@@ -12,7 +12,8 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AlwaysOffSampler,
@@ -35,6 +36,11 @@ type SamplerName =
 export interface TracingOptions {
   /** Full OTLP/HTTP traces URL; undefined turns tracing off. */
   tracesUrl: string | undefined;
+  /**
+   * The OTLP/HTTP encoding. Protobuf is the default: the SDK writes it straight from the spans,
+   * while JSON first builds an object tree per span and then stringifies it (twice the CPU).
+   */
+  protocol: 'http/protobuf' | 'http/json';
   headers: Record<string, string>;
   exportTimeoutMs: number;
   serviceName: string;
@@ -125,7 +131,8 @@ export function createTracing(options: TracingOptions, counters: TracingCounters
     return { tracer: undefined, extract, inject, shutdown: async () => {} };
   }
 
-  const exporter = new OTLPTraceExporter({
+  const Exporter = options.protocol === 'http/json' ? OtlpJsonExporter : OtlpProtobufExporter;
+  const exporter = new Exporter({
     url: options.tracesUrl,
     headers: options.headers,
     timeoutMillis: options.exportTimeoutMs,

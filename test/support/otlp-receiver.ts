@@ -1,8 +1,10 @@
-// A small real OTLP/HTTP traces receiver: accepts what @opentelemetry/exporter-trace-otlp-http
-// sends (OTLP JSON, POST /v1/traces) and keeps the spans, flattened, for assertions.
+// A small real OTLP/HTTP traces receiver: accepts what the app's exporters send (POST /v1/traces,
+// OTLP protobuf or OTLP JSON) and keeps the spans, flattened, for assertions, with the encoding
+// each export arrived in.
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { decodeTraceExport } from './otlp-protobuf.ts';
 
 type OtlpValue = { stringValue?: string; intValue?: string | number; boolValue?: boolean };
 type OtlpAttribute = { key: string; value: OtlpValue };
@@ -21,6 +23,8 @@ interface ReceivedSpan {
 export interface OtlpReceiver {
   url: string;
   spans: ReceivedSpan[];
+  /** The content type of every export received, in order. */
+  encodings: string[];
   close(): Promise<void>;
 }
 
@@ -36,6 +40,7 @@ function flatten(attributes: OtlpAttribute[] = []) {
 
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
+  const encodings: string[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -44,11 +49,15 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         res.writeHead(404).end();
         return;
       }
-      if (!String(req.headers['content-type']).includes('json')) {
+      const encoding = String(req.headers['content-type']);
+      if (encoding !== 'application/json' && encoding !== 'application/x-protobuf') {
         res.writeHead(415).end();
         return;
       }
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      encodings.push(encoding);
+      const raw = Buffer.concat(chunks);
+      const body =
+        encoding === 'application/json' ? JSON.parse(raw.toString('utf8')) : decodeTraceExport(raw);
       for (const resourceSpans of body.resourceSpans ?? []) {
         const resource = flatten(resourceSpans.resource?.attributes);
         for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
@@ -71,7 +80,10 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
           }
         }
       }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      // An empty success answer in the request's encoding (an empty protobuf message is 0 bytes).
+      res
+        .writeHead(200, { 'content-type': encoding })
+        .end(encoding === 'application/json' ? '{}' : '');
     });
   });
   server.listen(0, '127.0.0.1');
@@ -80,6 +92,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   return {
     url: `http://127.0.0.1:${port}`,
     spans,
+    encodings,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
