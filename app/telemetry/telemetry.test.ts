@@ -108,3 +108,26 @@ describe('log redaction', () => {
     expect(error.detail.EMAIL).toBe('x@example.com'); // the caller's object is not modified
   });
 });
+
+describe('log timestamps', () => {
+  it('are ISO 8601 UTC with milliseconds, current for every line', async () => {
+    const { lines, destination } = capture();
+    const logger = createLogger({ level: 'info', destination });
+    const before = Date.now();
+    logger.info('first');
+    logger.info('same millisecond, most likely');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    logger.info('later');
+    const after = Date.now();
+    const times = lines.map((line) => String(line.time));
+    for (const time of times) {
+      expect(time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(Date.parse(time)).toBeGreaterThanOrEqual(before);
+      expect(Date.parse(time)).toBeLessThanOrEqual(after);
+    }
+    // The cached chunk never outlives its millisecond.
+    expect(Date.parse(times[2] as string)).toBeGreaterThanOrEqual(
+      Date.parse(times[0] as string) + 5,
+    );
+  });
+});
