@@ -20,5 +20,5 @@ export async function openDatabase(
       observeQueries,
     });
   }
-  return openPglite(join(config.DATA_DIR, 'pglite'));
+  return openPglite(join(config.DATA_DIR, 'pglite'), observeQueries);
 }

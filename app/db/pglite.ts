@@ -1,15 +1,47 @@
 // The embedded default: PostgreSQL compiled to WebAssembly, in this process, persisted in a
 // folder. It has a single connection: the migration runner uses it before the server starts.
 import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
+import { type DbTarget, observeQuery, type QueryObserver } from '../telemetry/db.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import type { Database, SqlSession } from './database.ts';
 import { withTimeout } from './database.ts';
 import * as schema from './schema.ts';
 
+// drizzle sends every query through `query` (savepoints included), and a transaction's through the
+// object PGlite hands to the callback of `transaction`, so that one is wrapped the same way.
+// PGlite sends BEGIN, COMMIT and ROLLBACK itself, past `query`: those are not seen.
+function observed<Client extends PGlite | Transaction>(
+  client: Client,
+  observer: QueryObserver,
+): Client {
+  return new Proxy(client, {
+    get(target, property) {
+      // PGlite's methods use its private fields, so they must run on the instance, not the proxy.
+      const value = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      if (property === 'query' || property === 'exec') {
+        return (text: string, ...rest: unknown[]) =>
+          observeQuery(observer, text, () => value.call(target, text, ...rest));
+      }
+      if (property === 'transaction') {
+        return (callback: (transaction: Transaction) => Promise<unknown>) =>
+          value.call(target, (transaction: Transaction) =>
+            callback(observed(transaction, observer)),
+          );
+      }
+      return value.bind(target);
+    },
+  });
+}
+
 /** `dataDir` undefined keeps everything in memory (tests). */
-export async function openPglite(dataDir: string | undefined): Promise<Database> {
+export async function openPglite(
+  dataDir: string | undefined,
+  /** Telemetry for the queries the app makes (not the migration runner's sessions). */
+  observeQueries?: (target: DbTarget) => QueryObserver,
+): Promise<Database> {
   let unlock = async () => {};
   if (dataDir) {
     await mkdir(dataDir, { recursive: true });
@@ -19,7 +51,10 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
     await unlock();
     throw error;
   });
-  const orm = drizzle({ client, schema });
+  // In process: no server to name (the OTel server.* attributes describe a network peer), PGlite's
+  // one database `postgres`, and one connection that runs queries one at a time.
+  const observer = observeQueries?.({ system: 'postgresql', namespace: 'postgres', poolMax: 1 });
+  const orm = drizzle({ client: observer ? observed(client, observer) : client, schema });
 
   return {
     engine: 'pglite',

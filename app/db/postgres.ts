@@ -5,7 +5,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import type { DbTarget, QueryObserver } from '../telemetry/db.ts';
+import { type DbTarget, observeQuery, type QueryObserver } from '../telemetry/db.ts';
 import type { Database, SqlSession } from './database.ts';
 import { withTimeout } from './database.ts';
 import * as schema from './schema.ts';
@@ -36,33 +36,51 @@ export function openPostgres(options: PostgresOptions): Database {
     options.observeQueries?.({
       system: 'postgresql',
       namespace: decodeURIComponent(url.pathname.slice(1)) || 'postgres',
-      address: url.hostname,
-      port: Number(url.port) || 5432,
+      server: { address: url.hostname, port: Number(url.port) || 5432 },
       poolMax: options.poolMax,
     }) ?? NO_OBSERVER;
-  const cancelOnAbort = new Proxy(sql, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (property !== 'unsafe') return value;
-      return (...args: Parameters<typeof target.unsafe>) => {
-        const query = target.unsafe(...args);
-        const settled = observer.start(args[0]);
-        // postgres.js runs a query once something awaits it; drizzle awaits it right after this
-        // returns, so listening here starts nothing early.
-        query.then(
-          () => settled(),
-          (error: unknown) => settled(error),
-        );
-        const signal = scope.getStore();
-        if (signal) {
-          if (signal.aborted) query.cancel();
-          else signal.addEventListener('abort', () => query.cancel(), { once: true });
+  // drizzle sends every query through `unsafe`; a transaction's queries go through the `sql` that
+  // postgres.js hands to the callback of `begin` (or `savepoint`), a separate instance per
+  // transaction, so that one is wrapped the same way. postgres.js sends BEGIN, COMMIT, ROLLBACK
+  // and SAVEPOINT itself, past `unsafe`: those are not seen.
+  const instrument = <Client extends postgres.ISql>(client: Client): Client =>
+    new Proxy(client, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (property === 'begin' || property === 'savepoint') {
+          const open = value as (...args: unknown[]) => Promise<unknown>;
+          return (...args: unknown[]) =>
+            open(
+              ...args.map((arg) =>
+                typeof arg === 'function'
+                  ? (transaction: postgres.TransactionSql) => arg(instrument(transaction))
+                  : arg,
+              ),
+            );
         }
-        return query;
-      };
-    },
-  });
-  const orm = drizzle({ client: cancelOnAbort, schema });
+        if (property !== 'unsafe') return value;
+        return (...args: Parameters<typeof target.unsafe>) =>
+          // postgres.js sends a query a microtask after something first awaits it: the observer
+          // listening now changes nothing, and drizzle's `.values()` right after still applies.
+          observeQuery(observer, args[0], () => {
+            const query = target.unsafe(...args);
+            const signal = scope.getStore();
+            if (signal) {
+              if (signal.aborted) query.cancel();
+              else {
+                // Removed once the query settles: a request making many queries would otherwise
+                // keep a listener (and its query) alive per query until the request ends.
+                const cancel = () => query.cancel();
+                const forget = () => signal.removeEventListener('abort', cancel);
+                signal.addEventListener('abort', cancel, { once: true });
+                query.then(forget, forget);
+              }
+            }
+            return query;
+          });
+      },
+    });
+  const orm = drizzle({ client: instrument(sql), schema });
 
   return {
     engine: 'postgres',

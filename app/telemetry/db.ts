@@ -16,14 +16,41 @@ export interface DbTarget {
   system: string;
   /** The database name (`db.namespace`). */
   namespace: string;
-  address: string;
-  port: number;
+  /**
+   * The server it talks to (`server.address`, `server.port`). Absent for an in-process database:
+   * the OTel server attributes describe the far end of a network connection, and there is none.
+   */
+  server?: { address: string; port: number };
   poolMax: number;
 }
 
 export interface QueryObserver {
   /** Call when a query is issued; call the result once it settled (with the error, if any). */
   start(text: string): (error?: unknown) => void;
+}
+
+/**
+ * Reports the query that `issue` starts to `observer`, and returns what `issue` returned itself
+ * (postgres.js's query object, which drizzle goes on to configure, is not a plain promise).
+ */
+export function observeQuery<Query extends PromiseLike<unknown>>(
+  observer: QueryObserver,
+  text: string,
+  issue: () => Query,
+): Query {
+  const settled = observer.start(text);
+  let query: Query;
+  try {
+    query = issue();
+  } catch (error) {
+    settled(error);
+    throw error;
+  }
+  query.then(
+    () => settled(),
+    (error: unknown) => settled(error),
+  );
+  return query;
 }
 
 const OPERATIONS = new Set([
@@ -116,8 +143,9 @@ export function createQueryObserver(
         'db.operation.name': operation,
         ...(collection ? { 'db.collection.name': collection } : {}),
         'db.query.text': text.slice(0, MAX_QUERY_TEXT),
-        'server.address': target.address,
-        'server.port': target.port,
+        ...(target.server
+          ? { 'server.address': target.server.address, 'server.port': target.server.port }
+          : {}),
       },
       labels: { db_operation_name: operation, db_collection_name: collection },
     };

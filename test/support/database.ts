@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import type { Database } from '../../app/db/database.ts';
-import { openPostgres } from '../../app/db/postgres.ts';
+import { openPostgres, type PostgresOptions } from '../../app/db/postgres.ts';
 
 export interface TestDatabase {
   url: string;
@@ -40,6 +40,11 @@ export async function createTestDatabase(
 }
 
 /** The app's own postgres.js `Database` on a test database (the caller closes it). */
-export function openTestPostgres(url: string, applicationName: string, poolMax = 2): Database {
-  return openPostgres({ url, poolMax, connectTimeoutMs: 5_000, applicationName });
+export function openTestPostgres(
+  url: string,
+  applicationName: string,
+  poolMax = 2,
+  observeQueries?: PostgresOptions['observeQueries'],
+): Database {
+  return openPostgres({ url, poolMax, connectTimeoutMs: 5_000, applicationName, observeQueries });
 }
