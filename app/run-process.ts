@@ -1,9 +1,11 @@
 // Runs a program to completion and collects what it printed: for the tools the app drives
 // (squawk) and for tests that judge a command by its exit code and output.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 
 export interface ProcessResult {
   code: number | null;
+  /** The signal that ended the process, when one did (then `code` is null). */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -20,12 +22,21 @@ export function runProcess(
   args: readonly string[],
   options: RunOptions = {},
 ): Promise<ProcessResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: options.env,
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    });
+  return startProcess(command, args, options).done;
+}
+
+/** Starts a program; `done` resolves once it has exited. For tests that signal it meanwhile. */
+export function startProcess(
+  command: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): { child: ChildProcess; done: Promise<ProcessResult> } {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
+  const done = new Promise<ProcessResult>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -35,7 +46,8 @@ export function runProcess(
       stderr += chunk;
     });
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    if (options.input !== undefined) child.stdin?.end(options.input);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
+  if (options.input !== undefined) child.stdin?.end(options.input);
+  return { child, done };
 }

@@ -20,8 +20,8 @@
 // layering and imports no other app module.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { constants } from 'node:os';
 import type { Logger } from 'pino';
+import { onStopSignals, type SignalOptions } from './signals.ts';
 import type { Lifecycle } from './state.ts';
 
 export interface ShutdownOptions {
@@ -231,48 +231,16 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
   };
 }
 
-export interface SignalOptions {
-  /** `process.exit` unless a test injects its own. */
-  exit?: (code: number) => void;
-  signals?: NodeJS.Signals[];
-  logger?: Logger;
-}
-
 /**
  * First signal: run the shutdown, then exit 0 (1 if it failed). A second signal exits at once
- * with 128 + the signal's number (130 for SIGINT, 143 for SIGTERM), as a shell would report it:
- * an operator pressing Ctrl-C twice means it. Returns a function that removes the handlers.
+ * with 128 + the signal's number (130 for SIGINT, 143 for SIGTERM), as a shell would report it
+ * (signals.ts). Returns a function that removes the handlers.
  */
 export function handleSignals(target: Shutdown, options: SignalOptions = {}): () => void {
-  const { logger, signals = ['SIGTERM', 'SIGINT'] } = options;
-  const exitProcess = options.exit ?? ((code: number) => process.exit(code));
-  let first: NodeJS.Signals | undefined;
-  let exited = false;
-  const exit = (code: number) => {
-    if (exited) return;
-    exited = true;
-    exitProcess(code);
-  };
-
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (first) {
-      logger?.warn(
-        { event: 'shutdown.second-signal', signal, first },
-        'second signal: exiting now',
-      );
-      exit(128 + (constants.signals[signal] ?? 0));
-      return;
-    }
-    first = signal;
-    logger?.info({ event: 'shutdown.signal', signal }, `${signal} received: shutting down`);
+  return onStopSignals((signal, exit) => {
     target.shutdown(signal).then(
       () => exit(0),
       () => exit(1),
     );
-  };
-
-  for (const signal of signals) process.on(signal, onSignal);
-  return () => {
-    for (const signal of signals) process.off(signal, onSignal);
-  };
+  }, options);
 }

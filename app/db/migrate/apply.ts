@@ -19,6 +19,11 @@ export interface ApplyOptions {
   /** Recorded with the file: which release's runner applied it. */
   release: string | null;
   logger: Logger;
+  /**
+   * Once aborted, no retry and no further statement starts. Cancelling the statement in flight
+   * is up to whoever aborts (cancel.ts); its failure rolls the transaction back as any other.
+   */
+  signal?: AbortSignal;
 }
 
 /** Applies `file` and records it; returns how long that took. */
@@ -81,6 +86,7 @@ async function applyInTransaction(
       options.retry,
       logger,
       { migration: file.name },
+      options.signal,
     );
   } catch (error) {
     throw failed(file, 'failed and was rolled back', error, options.retry.retries);
@@ -102,6 +108,7 @@ async function applyStatementByStatement(
   try {
     for (const [index, statement] of statements.entries()) {
       try {
+        options.signal?.throwIfAborted();
         await retryOnLockTimeout(
           async () => {
             const build = concurrentIndexBuild(statement.node);
@@ -111,6 +118,7 @@ async function applyStatementByStatement(
           options.retry,
           logger,
           { migration: file.name, statement: index + 1, line: statement.line },
+          options.signal,
         );
       } catch (error) {
         throw failed(

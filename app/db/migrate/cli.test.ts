@@ -1,30 +1,15 @@
-// The CLI as operators and the Kubernetes Job run it: a child process, configured only by its
-// environment, judged by its exit code and output.
+// The CLI as operators and the Kubernetes Job run it (test/support/migrate-cli.ts). Stopped by a
+// signal midway: cli-interrupt.test.ts.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
+import { messages, runCli } from '../../../test/support/migrate-cli.ts';
 import { freePort } from '../../../test/support/ports.ts';
-import { type ProcessResult, runProcess } from '../../run-process.ts';
+import type { ProcessResult } from '../../run-process.ts';
 import { MIGRATIONS_DIR, readMigrationFiles } from './files.ts';
-
-const CLI = join(import.meta.dirname, 'cli.ts');
-
-/** Runs the CLI from an unrelated folder with nothing but PATH and `env` in its environment. */
-function runCli(args: string[], env: Record<string, string>): Promise<ProcessResult> {
-  return runProcess(process.execPath, [CLI, ...args], {
-    cwd: tmpdir(),
-    env: { PATH: process.env.PATH ?? '', ...env },
-  });
-}
-
-const messages = (run: ProcessResult) =>
-  run.stdout
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as { msg: string; [key: string]: unknown });
 
 let names: string[];
 let expandNames: string[];

@@ -11,12 +11,19 @@
 //
 // In the image: `node app/db/migrate/cli.ts <command>`. The exit code is the contract with the
 // Job: 0 done (or nothing to do), 1 a migration or the database failed, 2 bad usage or config,
-// 3 refused on purpose (contract gate closed, backfill held back, rollback past a contract).
+// 3 refused on purpose (contract gate closed, backfill held back, rollback past a contract),
+// 130 / 143 interrupted by SIGINT / SIGTERM (128 + the signal's number, as a shell reports it):
+// the statement in flight was cancelled on the server, its transaction rolled back and the lock
+// released; files applied and backfill batches committed before stay, and running the command
+// again goes on from there. A second signal while stopping exits at once with the same code.
+// A run the signal did not cut short (it had already finished) keeps its own code.
 import { type Config, loadConfigOrReport } from '../../config.ts';
+import { onStopSignals, signalExitCode } from '../../lifecycle/signals.ts';
 import { createLogger, type Logger } from '../../telemetry/logger.ts';
 import type { SqlSession } from '../database.ts';
 import { openDatabase } from '../open.ts';
-import { MigrationRefused } from './errors.ts';
+import { cancelOnAbort } from './cancel.ts';
+import { MigrationInterrupted, MigrationRefused } from './errors.ts';
 import { MIGRATIONS_DIR, readMigrationFiles } from './files.ts';
 import { rollbackBlockers } from './gate/rollback.ts';
 import { formatPlan, formatStatus } from './report.ts';
@@ -76,9 +83,13 @@ async function main(args: readonly string[]): Promise<number> {
   const config = loadConfigOrReport(process.env);
   if (!config) return 2;
   const logger = createLogger({ level: config.LOG_LEVEL });
+  // In the Job's container this is PID 1, which ignores signals it has no handler for: without
+  // this, deleting the Job or draining the node waits out the grace period, then SIGKILLs.
+  const stop = new AbortController();
+  onStopSignals((signal) => stop.abort(signal), { logger });
   try {
     const files = await readMigrationFiles(MIGRATIONS_DIR);
-    return await withSession(config, async (session) => {
+    return await withSession(config, stop.signal, logger, async (session) => {
       switch (action.kind) {
         case 'status':
           write(
@@ -100,6 +111,7 @@ async function main(args: readonly string[]): Promise<number> {
             release: config.RELEASE,
             // The embedded database belongs to one process: nothing older can be running on it.
             enforceGate: config.DATABASE_URL !== undefined,
+            signal: stop.signal,
             ...settingsOf(config),
           });
           return report(action.command, result, logger);
@@ -107,6 +119,8 @@ async function main(args: readonly string[]): Promise<number> {
       }
     });
   } catch (error) {
+    const command = action.kind === 'run' ? action.command : action.kind;
+    if (stop.signal.aborted) return interrupted(command, stop.signal.reason, error, logger);
     logger.error({ err: error }, 'migration failed');
     return 1;
   } finally {
@@ -119,18 +133,58 @@ function write(text: string): void {
   process.stdout.write(`${text}\n`);
 }
 
-async function withSession<T>(config: Config, work: (session: SqlSession) => Promise<T>) {
-  const db = await openDatabase(config, 'myapp-migrate');
+async function withSession<T>(
+  config: Config,
+  signal: AbortSignal,
+  logger: Logger,
+  work: (session: SqlSession) => Promise<T>,
+) {
+  // Two connections at most, whatever DB_POOL_MAX says: the runner's session, and one to cancel
+  // its statement with when a signal comes (cancel.ts); a pool of one would make that wait.
+  const db = await openDatabase({ ...config, DB_POOL_MAX: 2 }, 'myapp-migrate');
   try {
     const session = await db.session();
     try {
-      return await work(session);
+      const stopCancelling = await cancelOnAbort(db, session, signal, logger);
+      try {
+        return await work(session);
+      } finally {
+        await stopCancelling();
+      }
     } finally {
       await session.release();
     }
   } finally {
     await db.close();
   }
+}
+
+/** Logs what the signal cut short, in one line; exits 128 + the signal's number. */
+function interrupted(
+  command: string,
+  signal: NodeJS.Signals,
+  error: unknown,
+  logger: Logger,
+): number {
+  const exitCode = signalExitCode(signal);
+  const { file, applied } =
+    error instanceof MigrationInterrupted ? error : { file: undefined, applied: undefined };
+  // What failed because of the signal: the cancelled statement, the aborted wait.
+  const cause = error instanceof MigrationInterrupted ? error.cause : error;
+  const stopped = file ? ` during ${file}, rolled back to its last commit` : '';
+  logger.warn(
+    {
+      event: 'migrate.interrupted',
+      signal,
+      command,
+      migration: file,
+      applied,
+      exitCode,
+      cause: cause instanceof Error ? cause.message : cause,
+    },
+    `${signal}: ${command} interrupted${stopped}, lock released; run it again to go on`,
+  );
+  return exitCode;
 }
 
 /** Logs the outcome; a file held back (gate closed, backfill waiting for expand) exits 3. */

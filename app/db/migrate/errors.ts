@@ -24,6 +24,24 @@ export class MigrationRefused extends Error {
   }
 }
 
+/**
+ * The run was stopped (a signal aborted it): the statement in flight was cancelled and what it
+ * belonged to rolled back; files applied (batches committed) before stay so, and the next run
+ * goes on from there. The CLI exits 128 + the signal's number for it.
+ */
+export class MigrationInterrupted extends Error {
+  override name = 'MigrationInterrupted';
+  /** The file that was running, or undefined when the run stopped between files. */
+  readonly file: string | undefined;
+  /** Files this run applied before it stopped. */
+  readonly applied: readonly string[];
+  constructor(file: string | undefined, applied: readonly string[], options?: ErrorOptions) {
+    super(file ? `interrupted during ${file}` : 'interrupted between files', options);
+    this.file = file;
+    this.applied = applied;
+  }
+}
+
 function sqlState(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;

@@ -16,16 +16,19 @@ export const MIGRATION_LOCK_KEY = '7413825467230126177';
 export interface LockOptions {
   timeoutMs: number;
   pollMs: number;
+  /** Stops waiting once aborted. */
+  signal?: AbortSignal;
 }
 
 export async function acquireLock(
   session: SqlSession,
   logger: Logger,
-  { timeoutMs, pollMs }: LockOptions,
+  { timeoutMs, pollMs, signal }: LockOptions,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let waiting = false;
   for (;;) {
+    signal?.throwIfAborted();
     const [row] = await session.query<{ locked: boolean }>(
       'select pg_try_advisory_lock($1::bigint) as locked',
       [MIGRATION_LOCK_KEY],
@@ -44,7 +47,7 @@ export async function acquireLock(
       waiting = true;
       logger.info({ lockTimeoutMs: timeoutMs }, 'another migration runner holds the lock; waiting');
     }
-    await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())));
+    await sleep(Math.min(pollMs, Math.max(0, deadline - Date.now())), undefined, { signal });
   }
 }
 

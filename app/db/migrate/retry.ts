@@ -22,13 +22,15 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, random = Math
 
 /**
  * Runs `attempt` until it succeeds, fails with something other than 55P03, or the retries are
- * used up. `attempt` must leave nothing behind when it fails (roll back its transaction).
+ * used up. `attempt` must leave nothing behind when it fails (roll back its transaction). Once
+ * `signal` aborts, no further attempt starts: the pause before it rejects at once.
  */
 export async function retryOnLockTimeout<T>(
   attempt: () => Promise<T>,
   policy: RetryPolicy,
   logger: Logger,
   context: Record<string, unknown>,
+  signal?: AbortSignal,
 ): Promise<T> {
   for (let retry = 0; ; retry++) {
     try {
@@ -40,7 +42,7 @@ export async function retryOnLockTimeout<T>(
         { ...context, attempt: retry + 1, retries: policy.retries, retryInMs: delayMs },
         'lock not available within lock_timeout; rolled back, retrying',
       );
-      await sleep(delayMs);
+      await sleep(delayMs, undefined, { signal });
     }
   }
 }

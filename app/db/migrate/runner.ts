@@ -18,7 +18,7 @@ import {
   type RecordedMigration,
   readRecorded,
 } from './bookkeeping.ts';
-import { MigrationError } from './errors.ts';
+import { MigrationError, MigrationInterrupted } from './errors.ts';
 import { MIGRATIONS_DIR, type MigrationFile, readMigrationFiles } from './files.ts';
 import { contractBlockers } from './gate/contract.ts';
 import { pruneInstances } from './gate/instances.ts';
@@ -47,6 +47,11 @@ export interface MigrateOptions extends Partial<RunnerSettings> {
    * for a database that belongs to one process, such as the embedded PGlite.
    */
   enforceGate?: boolean;
+  /**
+   * Stops the run: no further file, statement, batch or retry starts, and it throws
+   * MigrationInterrupted. Whoever aborts cancels the statement in flight (cancel.ts).
+   */
+  signal?: AbortSignal;
 }
 
 export interface HeldFile {
@@ -101,9 +106,11 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     );
   }
   const only = onlyFile?.name;
+  const { signal } = options;
   await acquireLock(session, logger, {
     timeoutMs: settings.lockTimeoutMs,
     pollMs: settings.lockPollMs,
+    signal,
   });
   try {
     await ensureBookkeeping(session, settings.ddlLockTimeoutMs);
@@ -124,33 +131,42 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
       retry: retryPolicy(settings),
       release: options.release ?? null,
       logger,
+      signal,
     };
     const applied: string[] = [];
     const held: HeldFile[] = [];
     for (const file of files) {
       if (!pending.has(file.name) || !phases.includes(file.header.phase)) continue;
       if (only !== undefined && file.name !== only) continue;
-      const reasons = await blockers(session, file, files, pending, settings, options);
-      if (reasons.length > 0) {
-        held.push({ name: file.name, phase: file.header.phase, reasons });
-        logger.warn(
-          { migration: file.name, reasons },
-          `held back: ${file.header.phase} file may not run yet`,
-        );
-        continue;
-      }
-      if (file.header.phase === 'backfill') {
-        await runBackfill(session, file, {
-          ...common,
-          batchSize: settings.backfillBatchSize,
-          pauseMs: settings.backfillPauseMs,
-        });
-      } else {
-        const durationMs = await applyFile(session, file, common);
-        logger.info(
-          { migration: file.name, phase: file.header.phase, durationMs },
-          'migration applied',
-        );
+      if (signal?.aborted) throw new MigrationInterrupted(undefined, applied);
+      try {
+        const reasons = await blockers(session, file, files, pending, settings, options);
+        if (reasons.length > 0) {
+          held.push({ name: file.name, phase: file.header.phase, reasons });
+          logger.warn(
+            { migration: file.name, reasons },
+            `held back: ${file.header.phase} file may not run yet`,
+          );
+          continue;
+        }
+        if (file.header.phase === 'backfill') {
+          await runBackfill(session, file, {
+            ...common,
+            batchSize: settings.backfillBatchSize,
+            pauseMs: settings.backfillPauseMs,
+          });
+        } else {
+          const durationMs = await applyFile(session, file, common);
+          logger.info(
+            { migration: file.name, phase: file.header.phase, durationMs },
+            'migration applied',
+          );
+        }
+      } catch (error) {
+        // Whatever failed after the signal failed because of it (a cancelled statement, an
+        // aborted pause): report the interruption, with the failure as its cause.
+        if (signal?.aborted) throw new MigrationInterrupted(file.name, applied, { cause: error });
+        throw error;
       }
       pending.delete(file.name);
       applied.push(file.name);

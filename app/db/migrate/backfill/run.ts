@@ -25,6 +25,11 @@ export interface BackfillOptions {
   retry: RetryPolicy;
   release: string | null;
   logger: Logger;
+  /**
+   * Once aborted, no further batch starts and the pause ends. Cancelling the batch in flight is
+   * up to whoever aborts (cancel.ts): it rolls back with its checkpoint, so a new run redoes it.
+   */
+  signal?: AbortSignal;
   /** How often to log progress. Default 5 s. */
   progressEveryMs?: number;
   /** Called after every batch, e.g. to export progress as metrics. */
@@ -115,6 +120,7 @@ export async function runBackfill(
   const span = range?.max && floor !== null ? Number(BigInt(range.max) - BigInt(floor)) : 0;
 
   while (lastKey !== null) {
+    options.signal?.throwIfAborted();
     const [next] = await session.query<{ upper: string | null }>(
       `select max(k)::text as upper from (
          select ${key} as k from ${table} where ${key} > $1::bigint order by ${key} limit $2
@@ -147,6 +153,7 @@ export async function runBackfill(
       options.retry,
       logger,
       { backfill: file.name, fromKey: from, toKey: upper },
+      options.signal,
     ).catch((error: unknown) => {
       throw new MigrationError(
         `Backfill ${file.name} failed in the batch after key ${from} (rolled back; earlier batches stay done and a new run resumes there): ${describeDatabaseError(error)}`,
@@ -173,7 +180,7 @@ export async function runBackfill(
       lastReport = performance.now();
       logger.info(progress, 'backfill progress');
     }
-    if (options.pauseMs > 0) await sleep(options.pauseMs);
+    if (options.pauseMs > 0) await sleep(options.pauseMs, undefined, { signal: options.signal });
   }
 
   const durationMs = Math.round(performance.now() - started);
