@@ -89,20 +89,20 @@ describe('the OTLP encoding', () => {
   const protocolOf = (env: Record<string, string>) =>
     telemetryOptions(loadConfig(env)).tracing.protocol;
 
-  it('is protobuf unless set; the traces variable wins over the general one', () => {
-    expect(protocolOf({})).toBe('http/protobuf');
-    expect(protocolOf({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' })).toBe('http/json');
+  it('is JSON unless set; the traces variable wins over the general one', () => {
+    expect(protocolOf({})).toBe('http/json');
+    expect(protocolOf({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' })).toBe('http/protobuf');
     expect(
       protocolOf({
-        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
       }),
-    ).toBe('http/protobuf');
+    ).toBe('http/json');
   });
 
   it('refuses gRPC (not built in) with what it accepts', () => {
     expect(problemsOf({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })[0]).toMatch(
-      /OTEL_EXPORTER_OTLP_PROTOCOL="grpc": expected one of: http\/protobuf, http\/json/,
+      /OTEL_EXPORTER_OTLP_PROTOCOL="grpc": expected one of: http\/json, http\/protobuf/,
     );
   });
 });

@@ -167,31 +167,34 @@ describe('the export encoding', () => {
     return { spans, encodings: new Set(receiver.encodings.slice(before)) };
   }
 
-  it('is OTLP protobuf by default (the OpenTelemetry default)', async () => {
+  it('is OTLP JSON by default', async () => {
     const { spans, encodings } = await encodingOf(
       `${app.url}/api/v1/users?limit=1`,
       'ccccccccccccccccccccccccccccccc3',
     );
-    expect(encodings).toEqual(new Set(['application/x-protobuf']));
+    expect(encodings).toEqual(new Set(['application/json']));
     expect(spans.find((span) => span.kind === 3)?.attributes['server.port']).toBeTypeOf('number');
   });
 
-  it('is OTLP JSON with OTEL_EXPORTER_OTLP_PROTOCOL=http/json, carrying the same spans', async () => {
-    const json = await startObservedApp(database.url, {
+  it('is OTLP protobuf with OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf, carrying the same spans', async () => {
+    const protobuf = await startObservedApp(database.url, {
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
       OTEL_BSP_SCHEDULE_DELAY: '50',
     });
     try {
       const traceId = 'ddddddddddddddddddddddddddddddd4';
-      const { spans, encodings } = await encodingOf(`${json.url}/api/v1/users?limit=1`, traceId);
-      expect(encodings).toEqual(new Set(['application/json']));
+      const { spans, encodings } = await encodingOf(
+        `${protobuf.url}/api/v1/users?limit=1`,
+        traceId,
+      );
+      expect(encodings).toEqual(new Set(['application/x-protobuf']));
       const server = spans.find((span) => span.kind === 2);
       expect(server).toMatchObject({ name: 'GET /api/v1/users', parentSpanId: PARENT_ID });
       expect(server?.attributes['http.response.status_code']).toBe(200);
       expect(spans.find((span) => span.kind === 3)?.parentSpanId).toBe(server?.spanId);
     } finally {
-      await json.close();
+      await protobuf.close();
     }
   });
 });
