@@ -1,12 +1,23 @@
 // `npm run bench:telemetry`: what telemetry costs on a database-backed GET. The real app runs as
-// a process (app/main.ts) against real PostgreSQL, twice per round:
+// processes (app/main.ts) against real PostgreSQL, one per mode:
 //   off: no tracing (no OTLP endpoint: the SDK is not built), LOG_LEVEL=silent;
-//   on:  every request traced and exported over OTLP/HTTP to a receiver in this process, one JSON
-//        log line per request, /metrics scraped every second.
-// Request metrics are recorded in both (they cannot be switched off). Load: wrk (Debian's
-// package: a separate C process, so the load generator does not share the app's event loop). Prints requests/s of each run and the on/off ratio; the
+//   on:  every request traced and exported over OTLP/HTTP (JSON, the default) to a receiver in
+//        this process, one JSON log line per request, /metrics scraped every second;
+//   logs, traces (with BENCH_MODES=logs,traces,on): one of the two alone.
+// Request metrics are recorded in all (they cannot be switched off). Load: wrk (Debian's package:
+// a separate C process, so the load generator does not share an app's event loop).
+//
+// A shared VM drifts: the same code measured anywhere from 2,400 to 3,100 req/s minutes apart,
+// more than the effect measured. So the figure is the median, over many short rounds, of each
+// round's on/off ratio, with the order alternating (off, on, on, off, …) so that a drift favours
+// neither side. By default each app runs alone with all the load (req/s of one instance);
+// BENCH_LAYOUT=side-by-side runs the modes at once instead, each under its own wrk over the same
+// seconds: both apps then saturate the shared cores, and their req/s ratio is the ratio of their
+// CPU cost per request, background threads included (what a CPU-limited pod pays).
+// Prints req/s and each app's CPU time per request (from /proc), per round and as medians; the
 // target is at most 15% fewer requests/s with telemetry on. Not part of CI.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -19,9 +30,12 @@ import { startEmbeddedPostgres } from '../test/support/embedded-postgres.ts';
 import { freePort } from '../test/support/ports.ts';
 import { findTool } from '../test/support/tools.ts';
 
-const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
+const SIDE_BY_SIDE = process.env.BENCH_LAYOUT === 'side-by-side';
 const CONNECTIONS = 32;
+/** USER_HZ: the unit of /proc/<pid>/stat times on Linux. */
+const CLOCK_TICKS_PER_S = 100;
 const MAIN = join(import.meta.dirname, '../app/main.ts');
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -76,14 +90,34 @@ async function stopApp(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function load(url: string, seconds: number): Promise<number> {
+/** User plus system CPU time of a process so far, in µs (Linux: /proc/<pid>/stat, in ticks). */
+async function cpuMicros(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name; utime and stime are the 14th and 15th fields.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S) * 1e6;
+}
+
+interface Run {
+  rps: number;
+  /** The app's own CPU time per request, in µs: steadier than req/s on a shared machine. */
+  cpuPerRequest: number;
+}
+
+async function load(url: string, seconds: number, pid: number, connections: number): Promise<Run> {
   const wrk = findTool('wrk');
   if (!wrk) throw new Error('wrk is not installed: apt-get install wrk');
-  const { stdout } = await run(wrk, ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, url]);
+  const cpuBefore = await cpuMicros(pid);
+  const { stdout } = await run(wrk, ['-t1', `-c${connections}`, `-d${seconds}s`, url]);
+  const cpu = (await cpuMicros(pid)) - cpuBefore;
   // A fast failure is no throughput: any non-2xx answer makes the figure meaningless.
   const failed = /Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1];
   if (failed) throw new Error(`${failed} requests failed during the run:\n${stdout}`);
-  return Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? Number.NaN);
+  const requests = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? Number.NaN);
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? Number.NaN),
+    cpuPerRequest: cpu / requests,
+  };
 }
 
 /** A minimal OTLP/HTTP sink: reads and acknowledges every export. */
@@ -93,7 +127,13 @@ async function startSink(): Promise<{ url: string; spans: () => number; close():
     req.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
     });
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    // An empty success in the request's encoding (an empty protobuf message is 0 bytes).
+    const json = req.headers['content-type'] === 'application/json';
+    req.on('end', () =>
+      res
+        .writeHead(200, { 'content-type': String(req.headers['content-type']) })
+        .end(json ? '{}' : ''),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -105,23 +145,26 @@ async function startSink(): Promise<{ url: string; spans: () => number; close():
 
 type Mode = 'off' | 'logs' | 'traces' | 'on';
 
-async function measure(mode: Mode, databaseUrl: string, sinkUrl: string) {
+interface Running {
+  mode: Mode;
+  target: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+async function startMode(mode: Mode, databaseUrl: string, sinkUrl: string): Promise<Running> {
   const metricsPort = await freePort();
-  const common = {
+  const logs = mode === 'on' || mode === 'logs';
+  const traces = mode === 'on' || mode === 'traces';
+  const app = await startApp({
     DATABASE_URL: databaseUrl,
     DB_POOL_MAX: '10',
     RATE_LIMITS: 'v1=0',
     DRAIN_DELAY_MS: '0',
     METRICS_PORT: String(metricsPort),
-  };
-  const logs = mode === 'on' || mode === 'logs';
-  const traces = mode === 'on' || mode === 'traces';
-  const env = {
-    ...common,
     LOG_LEVEL: logs ? 'info' : 'silent',
     ...(traces ? { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl } : {}),
-  };
-  const app = await startApp(env);
+  });
   const scraper =
     mode === 'on'
       ? setInterval(() => {
@@ -133,13 +176,53 @@ async function measure(mode: Mode, databaseUrl: string, sinkUrl: string) {
           );
         }, 1_000)
       : undefined;
+  return {
+    mode,
+    target: `${app.url}/api/v1/users?limit=20`,
+    pid: app.child.pid as number,
+    async stop() {
+      clearInterval(scraper);
+      await stopApp(app.child);
+    },
+  };
+}
+
+/** Loads each app alone with every connection, one after the other, in `modes` order. */
+async function measureInTurn(
+  modes: Mode[],
+  databaseUrl: string,
+  sinkUrl: string,
+): Promise<Map<Mode, Run>> {
+  const runs = new Map<Mode, Run>();
+  for (const mode of modes) {
+    const app = await startMode(mode, databaseUrl, sinkUrl);
+    try {
+      await load(app.target, 2, app.pid, CONNECTIONS); // warm-up: JIT, pool, caches
+      runs.set(mode, await load(app.target, DURATION_S, app.pid, CONNECTIONS));
+    } finally {
+      await app.stop();
+    }
+  }
+  return runs;
+}
+
+/** Loads every app at once, each under its own wrk with a share of the connections. */
+async function measureSideBySide(
+  modes: Mode[],
+  databaseUrl: string,
+  sinkUrl: string,
+): Promise<Map<Mode, Run>> {
+  const running: Running[] = [];
   try {
-    const target = `${app.url}/api/v1/users?limit=20`;
-    await load(target, 2); // warm-up: JIT, pool, caches
-    return await load(target, DURATION_S);
+    for (const mode of modes) running.push(await startMode(mode, databaseUrl, sinkUrl));
+    const connections = Math.max(8, Math.round(CONNECTIONS / modes.length));
+    const loadAll = (seconds: number) =>
+      Promise.all(running.map((app) => load(app.target, seconds, app.pid, connections)));
+    await loadAll(2); // warm-up: JIT, pool, caches
+    const runs = await loadAll(DURATION_S);
+    return new Map(running.map((app, index) => [app.mode, runs[index] as Run]));
   } finally {
-    clearInterval(scraper);
-    await stopApp(app.child);
+    for (const app of running) await app.stop();
   }
 }
 
@@ -163,24 +246,54 @@ try {
   }
   await stopApp(seeder.child);
 
+  // `off` always runs: every other mode is compared with it.
+  const requested = (process.env.BENCH_MODES ?? 'on').split(',') as Mode[];
+  const modes: Mode[] = ['off', ...requested.filter((mode) => mode !== 'off')];
   process.stdout.write(
-    `GET /api/v1/users?limit=20 (50 users, PostgreSQL), ${CONNECTIONS} connections, ${DURATION_S} s per run, ${ROUNDS} rounds, load by wrk\n`,
+    `GET /api/v1/users?limit=20 (50 users, PostgreSQL); modes ${modes.join(', ')} ${SIDE_BY_SIDE ? `side by side, ${Math.max(8, Math.round(CONNECTIONS / modes.length))} wrk connections each` : `in turn, ${CONNECTIONS} wrk connections`}; ${ROUNDS} rounds of ${DURATION_S} s\n`,
   );
-  const modes = (process.env.BENCH_MODES ?? 'off,on').split(',') as Mode[];
-  const results: Record<Mode, number[]> = { off: [], logs: [], traces: [], on: [] };
+  const results: Record<Mode, Run[]> = { off: [], logs: [], traces: [], on: [] };
   for (let round = 1; round <= ROUNDS; round++) {
+    // The order alternates (off, on, on, off, …): a machine getting slower or faster during the
+    // run then favours neither side.
+    const order = round % 2 === 0 ? [...modes].reverse() : modes;
+    const runs = await (SIDE_BY_SIDE ? measureSideBySide : measureInTurn)(
+      order,
+      database.url,
+      sink.url,
+    );
     for (const mode of modes) {
-      const rps = await measure(mode, database.url, sink.url);
-      results[mode].push(rps);
+      const result = runs.get(mode) as Run;
+      results[mode].push(result);
       process.stdout.write(
-        `round ${round}  telemetry ${mode.padEnd(3)}  ${rps.toFixed(0)} req/s\n`,
+        `round ${round}  telemetry ${mode.padEnd(6)}  ${result.rps.toFixed(0).padStart(5)} req/s  ${result.cpuPerRequest.toFixed(0).padStart(4)} µs app CPU/request\n`,
       );
     }
   }
-  const best = (values: number[]) => Math.max(...values);
-  const ratio = best(results.on) / best(results.off);
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = sorted.length / 2;
+    return sorted.length % 2 === 1
+      ? (sorted[Math.floor(middle)] as number)
+      : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  };
+  // Ratios within a round: the modes ran over the same seconds, so a slow spell of the machine
+  // hits both sides of the ratio. The median over rounds then drops the odd round out.
+  const ratioToOff = (mode: Mode, figure: (run: Run) => number) =>
+    median(results[mode].map((run, round) => figure(run) / figure(results.off[round] as Run)));
+  const rpsRatio = (mode: Mode) => ratioToOff(mode, (run) => run.rps);
   process.stdout.write(
-    `best: off ${best(results.off).toFixed(0)} req/s, on ${best(results.on).toFixed(0)} req/s; on/off = ${ratio.toFixed(3)} (${((1 - ratio) * 100).toFixed(1)}% fewer; target: at most 15%)\n`,
+    '\nmode     median req/s  vs off   median app CPU/request  vs off   (medians of per-round ratios)\n',
+  );
+  for (const mode of modes) {
+    const rps = median(results[mode].map((run) => run.rps));
+    const cpu = median(results[mode].map((run) => run.cpuPerRequest));
+    process.stdout.write(
+      `${mode.padEnd(6)}   ${rps.toFixed(0).padStart(12)}  ${rpsRatio(mode).toFixed(3)}   ${cpu.toFixed(0).padStart(18)} µs  ${ratioToOff(mode, (run) => run.cpuPerRequest).toFixed(3)}\n`,
+    );
+  }
+  process.stdout.write(
+    `\neverything on: ${((1 - rpsRatio('on')) * 100).toFixed(1)}% fewer req/s than off; target: at most 15%\n`,
   );
   process.stdout.write(`OTLP bytes received: ${sink.spans()}\n`);
 } finally {
