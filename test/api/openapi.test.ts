@@ -3,10 +3,13 @@
 // its problem+json errors, the documents and the routers describing the same operations, docs
 // pages that need nothing from outside the app, and a response checker that has teeth.
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { createRequire } from 'node:module';
+import { gunzipSync } from 'node:zlib';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApiDocuments } from '../../app/api/openapi/documents.ts';
+import { acceptsGzip } from '../../app/api/openapi/routes.ts';
 import { apiVersions } from '../../app/api/versions.ts';
 import { createApp } from '../../app/app.ts';
 import { startTestApp, type TestApp } from '../support/app-server.ts';
@@ -130,6 +133,52 @@ describe('documentation assets', () => {
     expect(Buffer.from(await response.arrayBuffer()).equals(bundle)).toBe(true);
     const css = await get('/api/v1/docs/swagger-ui.css');
     expect(css.headers.get('content-type')).toMatch(/^text\/css/);
+  });
+
+  /** The response as sent, undecoded (fetch would decode gzip on its own). */
+  function raw(path: string, acceptEncoding?: string) {
+    return new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+      const headers = acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding };
+      request(`${app.url}${path}`, { headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({ headers: response.headers, body: Buffer.concat(chunks) }),
+        );
+      })
+        .on('error', reject)
+        .end();
+    });
+  }
+
+  it('sends the bundle gzipped to clients that take gzip, as is to the others', async () => {
+    const require = createRequire(import.meta.url);
+    const bundle = readFileSync(require.resolve('swagger-ui-dist/swagger-ui-bundle.js'));
+    const path = '/api/v2/docs/swagger-ui-bundle.js';
+
+    const gzipped = await raw(path, 'gzip, deflate, br');
+    expect(gzipped.headers).toMatchObject({ 'content-encoding': 'gzip', vary: 'Accept-Encoding' });
+    expect(gunzipSync(gzipped.body).equals(bundle)).toBe(true);
+    expect(gzipped.body.length).toBeLessThan(bundle.length * 0.4);
+
+    for (const declined of [undefined, 'gzip;q=0, identity', 'br']) {
+      const plain = await raw(path, declined);
+      expect(plain.headers['content-encoding'], String(declined)).toBeUndefined();
+      expect(plain.headers.vary).toBe('Accept-Encoding');
+      expect(plain.body.equals(bundle), String(declined)).toBe(true);
+    }
+  });
+
+  it('reads Accept-Encoding as HTTP defines it (q=0 refuses, * stands for the rest)', () => {
+    expect(acceptsGzip('gzip, deflate, br')).toBe(true);
+    expect(acceptsGzip('GZIP;Q=0.5')).toBe(true);
+    expect(acceptsGzip('*')).toBe(true);
+    expect(acceptsGzip('br, *;q=0.1')).toBe(true);
+    expect(acceptsGzip(undefined)).toBe(false);
+    expect(acceptsGzip('br')).toBe(false);
+    expect(acceptsGzip('gzip;q=0')).toBe(false);
+    expect(acceptsGzip('gzip;q=0.000, *')).toBe(false);
+    expect(acceptsGzip('*;q=0')).toBe(false);
   });
 
   it('turns off the public validator Swagger UI would otherwise call', async () => {

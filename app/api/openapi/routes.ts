@@ -10,6 +10,19 @@ import { type ApiVersionId, apiVersions } from '../versions.ts';
 import { DOCS_CONTENT_SECURITY_POLICY, type DocsAsset, docsPage } from './docs-page.ts';
 import type { VersionDocuments } from './version-document.ts';
 
+/** Whether `Accept-Encoding` takes gzip: listed (or `*`) and not refused with `q=0`. */
+export function acceptsGzip(header: string | undefined): boolean {
+  let accepted = false;
+  for (const entry of (header ?? '').toLowerCase().split(',')) {
+    const [coding, ...parameters] = entry.split(';').map((part) => part.trim());
+    if (coding !== 'gzip' && coding !== '*') continue;
+    const refused = parameters.some((parameter) => /^q=0(?:\.0{0,3})?$/.test(parameter));
+    if (coding === 'gzip') return !refused;
+    accepted = !refused;
+  }
+  return accepted;
+}
+
 // Versioned or not: `/api/docs` is the negotiated version's page.
 const DOCUMENTATION_PATH = /^\/api(?:\/v\d+)?\/(?:openapi\.json$|docs(?:\/|$))/;
 
@@ -46,10 +59,13 @@ export function openApiRoutes(
       const asset = Object.hasOwn(assets, name) ? assets[name] : undefined;
       if (!asset)
         return problemResponse(c, 'not-found', { detail: `No documentation asset ${name}.` });
-      return c.body(asset.body, 200, {
+      const headers = {
         'Content-Type': asset.contentType,
         'Cache-Control': 'public, max-age=3600',
-      });
+        Vary: 'Accept-Encoding',
+      };
+      if (!acceptsGzip(c.req.header('accept-encoding'))) return c.body(asset.body, 200, headers);
+      return c.body(asset.gzipped(), 200, { ...headers, 'Content-Encoding': 'gzip' });
     });
   }
   return router;
