@@ -1,7 +1,6 @@
 // The contract gate on evidence: app instances' heartbeats (the real heartbeat module, and the
 // real app as a process), their expiry, graceful stops, incomplete backfills, and the rollback
 // check; the CLI's exit codes as the deployment's Jobs see them. About 8 s.
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { migrate } from '../../app/db/migrate/runner.ts';
 import { migrationPlan, migrationStatus } from '../../app/db/migrate/status.ts';
 import { killApp, startAppProcess } from '../support/app-process.ts';
 import { createTestDatabase, openTestPostgres } from '../support/database.ts';
+import { runCli } from '../support/migrate-cli.ts';
 import { evolvingDatabase, silent } from './support.ts';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -117,27 +117,8 @@ describe('the contract gate', () => {
 });
 
 describe('the gate with the real app and the CLI', () => {
-  const CLI = join(import.meta.dirname, '../../app/db/migrate/cli.ts');
-
-  function cli(args: string[], url: string): Promise<{ code: number | null; stdout: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI, ...args], {
-        env: {
-          PATH: process.env.PATH ?? '',
-          DATABASE_URL: url,
-          CONTRACT_GATE_WINDOW_MS: '30000',
-          BACKFILL_PAUSE_MS: '0',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        stdout += chunk;
-      });
-      child.on('error', reject);
-      child.on('exit', (code) => resolve({ code, stdout }));
-    });
-  }
+  const cli = (args: string[], url: string) =>
+    runCli(args, { DATABASE_URL: url, CONTRACT_GATE_WINDOW_MS: '30000', BACKFILL_PAUSE_MS: '0' });
 
   it('holds contract while a 0.3.0 app process runs, applies it after its SIGTERM; rollback check refuses 0.3.0', {
     timeout: 60_000,
