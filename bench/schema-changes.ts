@@ -20,7 +20,7 @@ import {
   releaseR1,
   releaseR3,
 } from '../test/schema-evolution/releases.ts';
-import { startEmbeddedPostgres } from '../test/support/embedded-postgres.ts';
+import { createScratchDatabase } from './support/scratch-database.ts';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const READERS = 4;
@@ -81,18 +81,11 @@ async function underTraffic(release: ReleaseCode, maxId: number, work: () => Pro
 }
 
 async function main() {
-  const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres();
-  const admin = process.env.DATABASE_URL ?? (embedded?.url as string);
-  const name = `myapp_bench_schema_${process.pid}`;
-  const adminSql = postgres(admin, { max: 1, onnotice: () => {} });
-  await adminSql.unsafe(`drop database if exists ${name}`);
-  await adminSql.unsafe(`create database ${name}`);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  const sql = postgres(url.toString(), { max: READERS + WRITERS + 2, onnotice: () => {} });
+  const database = await createScratchDatabase('myapp_bench_schema');
+  const sql = postgres(database.url, { max: READERS + WRITERS + 2, onnotice: () => {} });
   const orm = drizzle({ client: sql, schema });
   const db = openPostgres({
-    url: url.toString(),
+    url: database.url,
     poolMax: 1,
     connectTimeoutMs: 5_000,
     applicationName: 'myapp-migrate',
@@ -188,9 +181,7 @@ async function main() {
     await session.release();
     await db.close();
     await sql.end();
-    await adminSql.unsafe(`drop database if exists ${name} with (force)`);
-    await adminSql.end();
-    await embedded?.destroy();
+    await database.drop();
   }
 }
 

@@ -22,13 +22,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import postgres from 'postgres';
 import { applyMigrations } from '../app/db/migrate/runner.ts';
 import { openPostgres } from '../app/db/postgres.ts';
 import { createLogger } from '../app/telemetry/logger.ts';
-import { startEmbeddedPostgres } from '../test/support/embedded-postgres.ts';
 import { freePort } from '../test/support/ports.ts';
 import { findTool } from '../test/support/tools.ts';
+import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
@@ -40,31 +39,17 @@ const MAIN = join(import.meta.dirname, '../app/main.ts');
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function prepareDatabase(): Promise<{ url: string; done(): Promise<void> }> {
-  const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres();
-  const admin = process.env.DATABASE_URL ?? (embedded?.url as string);
-  const name = `myapp_bench_${process.pid}`;
-  const sql = postgres(admin, { max: 1, onnotice: () => {} });
-  await sql.unsafe(`drop database if exists ${name}`);
-  await sql.unsafe(`create database ${name}`);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
+async function prepareDatabase(): Promise<ScratchDatabase> {
+  const database = await createScratchDatabase('myapp_bench');
   const db = openPostgres({
-    url: url.toString(),
+    url: database.url,
     poolMax: 2,
     connectTimeoutMs: 5_000,
     applicationName: 'bench',
   });
   await applyMigrations(db, createLogger({ level: 'silent' }));
   await db.close();
-  return {
-    url: url.toString(),
-    async done() {
-      await sql.unsafe(`drop database if exists ${name} with (force)`);
-      await sql.end();
-      await embedded?.destroy();
-    },
-  };
+  return database;
 }
 
 async function startApp(
@@ -298,5 +283,5 @@ try {
   process.stdout.write(`OTLP bytes received: ${sink.spans()}\n`);
 } finally {
   sink.close();
-  await database.done();
+  await database.drop();
 }

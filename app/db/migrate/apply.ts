@@ -8,29 +8,15 @@ import type { SqlSession } from '../database.ts';
 import { recordApplied } from './bookkeeping.ts';
 import { describeDatabaseError, isLockNotAvailable, MigrationError } from './errors.ts';
 import type { MigrationFile } from './files.ts';
-import { type RetryPolicy, retryOnLockTimeout } from './retry.ts';
+import { retryOnLockTimeout } from './retry.ts';
 import { concurrentIndexBuild, parseStatements } from './statements.ts';
-
-export interface ApplyOptions {
-  /** Per attempt: how long DDL may queue for a lock (then 55P03, roll back, retry). */
-  lockTimeoutMs: number;
-  statementTimeoutMs: number;
-  retry: RetryPolicy;
-  /** Recorded with the file: which release's runner applied it. */
-  release: string | null;
-  logger: Logger;
-  /**
-   * Once aborted, no retry and no further statement starts. Cancelling the statement in flight
-   * is up to whoever aborts (cancel.ts); its failure rolls the transaction back as any other.
-   */
-  signal?: AbortSignal;
-}
+import { inStepTransaction, type StepOptions, timeoutSettings } from './step.ts';
 
 /** Applies `file` and records it; returns how long that took. */
 export async function applyFile(
   session: SqlSession,
   file: MigrationFile,
-  options: ApplyOptions,
+  options: StepOptions,
 ): Promise<number> {
   return file.header.transaction
     ? applyInTransaction(session, file, options)
@@ -51,38 +37,23 @@ function failed(
   );
 }
 
-/** The runner's lock and statement timeouts, for one transaction (LOCAL) or the session. */
-function timeoutSettings(options: ApplyOptions, scope: 'LOCAL' | 'SESSION'): string {
-  const set = scope === 'LOCAL' ? 'SET LOCAL' : 'SET';
-  return `${set} lock_timeout = '${options.lockTimeoutMs}ms'; ${set} statement_timeout = '${options.statementTimeoutMs}ms'`;
-}
-
 async function applyInTransaction(
   session: SqlSession,
   file: MigrationFile,
-  options: ApplyOptions,
+  options: StepOptions,
 ): Promise<number> {
   const { logger } = options;
   const startedAt = new Date();
   const started = performance.now();
   try {
     return await retryOnLockTimeout(
-      async () => {
-        await session.exec('BEGIN');
-        try {
-          // LOCAL: the settings end with the transaction instead of leaking into the next file.
-          await session.exec(timeoutSettings(options, 'LOCAL'));
+      () =>
+        inStepTransaction(session, options, async () => {
           await session.exec(file.sql);
           const durationMs = Math.round(performance.now() - started);
           await recordApplied(session, { file, startedAt, durationMs, release: options.release });
-          await session.exec('COMMIT');
           return durationMs;
-        } catch (error) {
-          // If even ROLLBACK fails the connection is gone, and the server rolls back on its own.
-          await session.exec('ROLLBACK').catch(() => {});
-          throw error;
-        }
-      },
+        }),
       options.retry,
       logger,
       { migration: file.name },
@@ -96,7 +67,7 @@ async function applyInTransaction(
 async function applyStatementByStatement(
   session: SqlSession,
   file: MigrationFile,
-  options: ApplyOptions,
+  options: StepOptions,
 ): Promise<number> {
   const { logger } = options;
   const startedAt = new Date();

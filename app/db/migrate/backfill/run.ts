@@ -6,30 +6,24 @@
 // recorded as applied, in one transaction. The UPDATE must be idempotent (`where new is null`):
 // rows written meanwhile by the app are already right and the batch leaves them alone.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Logger } from '../../../telemetry/logger.ts';
 import type { SqlSession } from '../../database.ts';
 import { recordApplied } from '../bookkeeping.ts';
 import { describeDatabaseError, MigrationError } from '../errors.ts';
 import type { MigrationFile } from '../files.ts';
-import { type RetryPolicy, retryOnLockTimeout } from '../retry.ts';
+import { retryOnLockTimeout } from '../retry.ts';
 import { parseStatements } from '../statements.ts';
+import { inStepTransaction, type StepOptions } from '../step.ts';
 import { advanceCheckpoint, markComplete, openCheckpoint } from './checkpoint.ts';
 
-export interface BackfillOptions {
+/**
+ * `signal`: once aborted, no further batch starts and the pause ends; the batch in flight, once
+ * cancelled, rolls back with its checkpoint, so a new run redoes it.
+ */
+export interface BackfillOptions extends StepOptions {
   /** Rows per batch when the file's header names none. */
   batchSize: number;
   /** Pause between batches. */
   pauseMs: number;
-  lockTimeoutMs: number;
-  statementTimeoutMs: number;
-  retry: RetryPolicy;
-  release: string | null;
-  logger: Logger;
-  /**
-   * Once aborted, no further batch starts and the pause ends. Cancelling the batch in flight is
-   * up to whoever aborts (cancel.ts): it rolls back with its checkpoint, so a new run redoes it.
-   */
-  signal?: AbortSignal;
   /** How often to log progress. Default 5 s. */
   progressEveryMs?: number;
   /** Called after every batch, e.g. to export progress as metrics. */
@@ -131,25 +125,16 @@ export async function runBackfill(
     if (upper === null) break;
     const from = lastKey;
     const changed = await retryOnLockTimeout(
-      async () => {
-        await session.exec('BEGIN');
-        try {
-          await session.exec(
-            `SET LOCAL lock_timeout = '${options.lockTimeoutMs}ms'; SET LOCAL statement_timeout = '${options.statementTimeoutMs}ms'`,
-          );
+      () =>
+        inStepTransaction(session, options, async () => {
           const [result] = await session.query<{ n: number }>(
             `with changed as (${update} returning 1) select count(*)::int as n from changed`,
             [from, upper],
           );
           const n = Number(result?.n ?? 0);
           await advanceCheckpoint(session, file.name, upper, n);
-          await session.exec('COMMIT');
           return n;
-        } catch (error) {
-          await session.exec('ROLLBACK').catch(() => {});
-          throw error;
-        }
-      },
+        }),
       options.retry,
       logger,
       { backfill: file.name, fromKey: from, toKey: upper },
