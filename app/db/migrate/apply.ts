@@ -18,10 +18,21 @@ export async function applyFile(
   file: MigrationFile,
   options: StepOptions,
 ): Promise<number> {
+  const startedAt = new Date();
+  const started = performance.now();
+  /** Records the file as applied, on `session` (inside the file's transaction when it has one). */
+  const record = async () => {
+    const durationMs = Math.round(performance.now() - started);
+    await recordApplied(session, { file, startedAt, durationMs, release: options.release });
+    return durationMs;
+  };
   return file.header.transaction
-    ? applyInTransaction(session, file, options)
-    : applyStatementByStatement(session, file, options);
+    ? applyInTransaction(session, file, options, record)
+    : applyStatementByStatement(session, file, options, record);
 }
+
+/** Records the file as applied and returns how long it took. */
+type Recorder = () => Promise<number>;
 
 function failed(
   file: MigrationFile,
@@ -41,21 +52,17 @@ async function applyInTransaction(
   session: SqlSession,
   file: MigrationFile,
   options: StepOptions,
+  record: Recorder,
 ): Promise<number> {
-  const { logger } = options;
-  const startedAt = new Date();
-  const started = performance.now();
   try {
     return await retryOnLockTimeout(
       () =>
         inStepTransaction(session, options, async () => {
           await session.exec(file.sql);
-          const durationMs = Math.round(performance.now() - started);
-          await recordApplied(session, { file, startedAt, durationMs, release: options.release });
-          return durationMs;
+          return record();
         }),
       options.retry,
-      logger,
+      options.logger,
       { migration: file.name },
       options.signal,
     );
@@ -68,10 +75,9 @@ async function applyStatementByStatement(
   session: SqlSession,
   file: MigrationFile,
   options: StepOptions,
+  record: Recorder,
 ): Promise<number> {
   const { logger } = options;
-  const startedAt = new Date();
-  const started = performance.now();
   const statements = await parseStatements(file.sql);
   // Session-level: there is no transaction for SET LOCAL to belong to. Reset in `finally`, as
   // the session goes on to the next file.
@@ -100,9 +106,7 @@ async function applyStatementByStatement(
         );
       }
     }
-    const durationMs = Math.round(performance.now() - started);
-    await recordApplied(session, { file, startedAt, durationMs, release: options.release });
-    return durationMs;
+    return await record();
   } finally {
     await session.exec('RESET lock_timeout; RESET statement_timeout').catch(() => {});
   }
