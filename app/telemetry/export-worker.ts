@@ -7,7 +7,7 @@ import { ExportResultCode } from '@opentelemetry/core';
 import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { spanRebuilder } from './span-records.ts';
+import { spanDecoder } from './span-records.ts';
 import type { ExportReply, ExportRequest, ExportWorkerOptions } from './worker-exporter.ts';
 
 /** Serves the thread's port: one export request in, one reply out. */
@@ -18,7 +18,7 @@ function serve(port: MessagePort, options: ExportWorkerOptions): void {
     headers: options.headers,
     timeoutMillis: options.timeoutMillis,
   });
-  const rebuild = spanRebuilder(resourceFromAttributes(options.resource));
+  const decode = spanDecoder(resourceFromAttributes(options.resource));
   const reply = (message: ExportReply) => port.postMessage(message);
 
   port.on('message', (request: ExportRequest) => {
@@ -27,7 +27,7 @@ function serve(port: MessagePort, options: ExportWorkerOptions): void {
       return;
     }
     try {
-      const spans = request.spans.map(rebuild);
+      const spans = decode(request.spans);
       exporter.export(spans, (result) =>
         reply({ kind: 'exported', id: request.id, ok: result.code === ExportResultCode.SUCCESS }),
       );

@@ -10,7 +10,7 @@ import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otl
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { type ReadableSpan, TracerProvider } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
-import { spanRebuilder, toSpanRecord } from './span-records.ts';
+import { encodeSpans, spanDecoder } from './span-records.ts';
 
 const RESOURCE = { 'service.name': 'myapp', 'service.version': '1.2.3' };
 
@@ -82,9 +82,7 @@ function finishedSpans(): ReadableSpan[] {
 
 /** Through the records and a structured clone, as they cross to the export worker. */
 function crossToWorker(spans: ReadableSpan[]): ReadableSpan[] {
-  return structuredClone(spans.map(toSpanRecord)).map(
-    spanRebuilder(resourceFromAttributes(RESOURCE)),
-  );
+  return spanDecoder(resourceFromAttributes(RESOURCE))(structuredClone(encodeSpans(spans)));
 }
 
 describe('span records (the export worker wire format)', () => {
@@ -109,5 +107,11 @@ describe('span records (the export worker wire format)', () => {
     const direct = ProtobufTraceSerializer.serializeRequest(spans);
     const crossed = ProtobufTraceSerializer.serializeRequest(crossToWorker(spans));
     expect(Buffer.from(crossed as Uint8Array).equals(Buffer.from(direct as Uint8Array))).toBe(true);
+  });
+
+  it('refuse a batch that is not whole spans', () => {
+    const batch = encodeSpans(finishedSpans());
+    const decode = spanDecoder(resourceFromAttributes(RESOURCE));
+    expect(() => decode(batch.slice(0, -1))).toThrow(/values a span/);
   });
 });

@@ -9,7 +9,7 @@ import { createWorkerExporter, type ExportWorkerOptions } from './worker-exporte
 
 const RESOURCE = { 'service.name': 'myapp', 'deployment.colour': 'blue' };
 
-function spans(count: number): ReadableSpan[] {
+function spans(count: number, name = 'GET /route'): ReadableSpan[] {
   const finished: ReadableSpan[] = [];
   const provider = new TracerProvider({
     resource: resourceFromAttributes(RESOURCE),
@@ -24,7 +24,7 @@ function spans(count: number): ReadableSpan[] {
   });
   const tracer = provider.getTracer('myapp');
   for (let index = 0; index < count; index++) {
-    tracer.startSpan(`GET /route/${index}`, { kind: SpanKind.SERVER }).end();
+    tracer.startSpan(`${name}/${index}`, { kind: SpanKind.SERVER }).end();
   }
   return finished;
 }
@@ -86,8 +86,8 @@ describe('the worker exporter', () => {
   });
 
   it('fails the batch a dying worker held, and starts a new worker for the next', async () => {
-    const exporter = createWorkerExporter(options(), standIn('crash-on-single-span'));
-    const lost = await exportOnce(exporter, spans(1));
+    const exporter = createWorkerExporter(options(), standIn('crash-on-crash-span'));
+    const lost = await exportOnce(exporter, spans(1, 'crash'));
     expect(lost.code).toBe(ExportResultCode.FAILED);
     expect(lost.error?.message).toBe('export worker exited');
     expect((await exportOnce(exporter, spans(2))).code).toBe(ExportResultCode.SUCCESS);

@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { Attributes } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
-import { type SpanRecord, toSpanRecord } from './span-records.ts';
+import { encodeSpans, type SpanBatch } from './span-records.ts';
 
 export interface ExportWorkerOptions {
   url: string;
@@ -19,9 +19,7 @@ export interface ExportWorkerOptions {
   resource: Attributes;
 }
 
-export type ExportRequest =
-  | { kind: 'export'; id: number; spans: SpanRecord[] }
-  | { kind: 'shutdown' };
+export type ExportRequest = { kind: 'export'; id: number; spans: SpanBatch } | { kind: 'shutdown' };
 export type ExportReply = { kind: 'exported'; id: number; ok: boolean } | { kind: 'shutdown' };
 
 const EXPORT_WORKER = new URL('./export-worker.ts', import.meta.url);
@@ -74,7 +72,7 @@ export function createWorkerExporter(
       };
       pending.set(id, settle);
       running ??= start();
-      const request: ExportRequest = { kind: 'export', id, spans: spans.map(toSpanRecord) };
+      const request: ExportRequest = { kind: 'export', id, spans: encodeSpans(spans) };
       running.postMessage(request);
     },
     async shutdown() {
