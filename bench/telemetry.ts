@@ -7,13 +7,15 @@
 // Request metrics are recorded in all (they cannot be switched off). Load: wrk (Debian's package:
 // a separate C process, so the load generator does not share an app's event loop).
 //
-// A shared VM drifts: the same code measured anywhere from 2,400 to 3,100 req/s minutes apart,
-// more than the effect measured. So the figure is the median, over many short rounds, of each
-// round's on/off ratio, with the order alternating (off, on, on, off, …) so that a drift favours
-// neither side. By default each app runs alone with all the load (req/s of one instance);
-// BENCH_LAYOUT=side-by-side runs the modes at once instead, each under its own wrk over the same
-// seconds: both apps then saturate the shared cores, and their req/s ratio is the ratio of their
-// CPU cost per request, background threads included (what a CPU-limited pod pays).
+// A shared VM drifts: the app's CPU time per request moved between 274 and 452 µs from one 4-s
+// window to the next within one process, more than the effect measured. So every mode's app runs
+// for the whole bench, warmed up once, and is loaded in many short rounds (30 × 2 s) with the
+// order alternating (off, on, on, off, …); the figure is the median of each round's ratio to
+// `off`, so that a slow spell lands on both sides of a ratio and an odd round drops out. By default
+// each app is loaded alone with all the connections (req/s of one instance); BENCH_LAYOUT=
+// side-by-side loads them at once instead, each under its own wrk: both then saturate the shared
+// cores, and their req/s ratio is the ratio of their CPU cost per request, background threads
+// included (what a CPU-limited pod pays).
 // Prints req/s and each app's CPU time per request (from /proc), per round and as medians; the
 // target is at most 15% fewer requests/s with telemetry on. Not part of CI.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
@@ -29,8 +31,9 @@ import { freePort } from '../test/support/ports.ts';
 import { findTool } from '../test/support/tools.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
 
-const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
+const WARM_UP_S = 3;
 const SIDE_BY_SIDE = process.env.BENCH_LAYOUT === 'side-by-side';
 const CONNECTIONS = 32;
 /** USER_HZ: the unit of /proc/<pid>/stat times on Linux. */
@@ -172,43 +175,22 @@ async function startMode(mode: Mode, databaseUrl: string, sinkUrl: string): Prom
   };
 }
 
-/** Loads each app alone with every connection, one after the other, in `modes` order. */
-async function measureInTurn(
-  modes: Mode[],
-  databaseUrl: string,
-  sinkUrl: string,
-): Promise<Map<Mode, Run>> {
+/** Loads each app alone with every connection, one after the other, in `order`. */
+async function measureInTurn(order: Running[]): Promise<Map<Mode, Run>> {
   const runs = new Map<Mode, Run>();
-  for (const mode of modes) {
-    const app = await startMode(mode, databaseUrl, sinkUrl);
-    try {
-      await load(app.target, 2, app.pid, CONNECTIONS); // warm-up: JIT, pool, caches
-      runs.set(mode, await load(app.target, DURATION_S, app.pid, CONNECTIONS));
-    } finally {
-      await app.stop();
-    }
+  for (const app of order) {
+    runs.set(app.mode, await load(app.target, DURATION_S, app.pid, CONNECTIONS));
   }
   return runs;
 }
 
 /** Loads every app at once, each under its own wrk with a share of the connections. */
-async function measureSideBySide(
-  modes: Mode[],
-  databaseUrl: string,
-  sinkUrl: string,
-): Promise<Map<Mode, Run>> {
-  const running: Running[] = [];
-  try {
-    for (const mode of modes) running.push(await startMode(mode, databaseUrl, sinkUrl));
-    const connections = Math.max(8, Math.round(CONNECTIONS / modes.length));
-    const loadAll = (seconds: number) =>
-      Promise.all(running.map((app) => load(app.target, seconds, app.pid, connections)));
-    await loadAll(2); // warm-up: JIT, pool, caches
-    const runs = await loadAll(DURATION_S);
-    return new Map(running.map((app, index) => [app.mode, runs[index] as Run]));
-  } finally {
-    for (const app of running) await app.stop();
-  }
+async function measureSideBySide(running: Running[]): Promise<Map<Mode, Run>> {
+  const connections = Math.max(8, Math.round(CONNECTIONS / running.length));
+  const runs = await Promise.all(
+    running.map((app) => load(app.target, DURATION_S, app.pid, connections)),
+  );
+  return new Map(running.map((app, index) => [app.mode, runs[index] as Run]));
 }
 
 const database = await prepareDatabase();
@@ -237,23 +219,28 @@ try {
   process.stdout.write(
     `GET /api/v1/users?limit=20 (50 users, PostgreSQL); modes ${modes.join(', ')} ${SIDE_BY_SIDE ? `side by side, ${Math.max(8, Math.round(CONNECTIONS / modes.length))} wrk connections each` : `in turn, ${CONNECTIONS} wrk connections`}; ${ROUNDS} rounds of ${DURATION_S} s\n`,
   );
+  // Every app runs for the whole bench: warmed up once (JIT, pool, caches), then loaded in short
+  // interleaved rounds, so that a slow spell of the machine lands on every mode alike.
+  const running: Running[] = [];
   const results: Record<Mode, Run[]> = { off: [], logs: [], traces: [], on: [] };
-  for (let round = 1; round <= ROUNDS; round++) {
-    // The order alternates (off, on, on, off, …): a machine getting slower or faster during the
-    // run then favours neither side.
-    const order = round % 2 === 0 ? [...modes].reverse() : modes;
-    const runs = await (SIDE_BY_SIDE ? measureSideBySide : measureInTurn)(
-      order,
-      database.url,
-      sink.url,
-    );
-    for (const mode of modes) {
-      const result = runs.get(mode) as Run;
-      results[mode].push(result);
-      process.stdout.write(
-        `round ${round}  telemetry ${mode.padEnd(6)}  ${result.rps.toFixed(0).padStart(5)} req/s  ${result.cpuPerRequest.toFixed(0).padStart(4)} µs app CPU/request\n`,
-      );
+  try {
+    for (const mode of modes) running.push(await startMode(mode, database.url, sink.url));
+    for (const app of running) await load(app.target, WARM_UP_S, app.pid, CONNECTIONS);
+    for (let round = 1; round <= ROUNDS; round++) {
+      // The order alternates (off, on, on, off, …): a machine getting slower or faster during the
+      // round then favours neither side.
+      const order = round % 2 === 0 ? [...running].reverse() : running;
+      const runs = await (SIDE_BY_SIDE ? measureSideBySide(order) : measureInTurn(order));
+      for (const mode of modes) {
+        const result = runs.get(mode) as Run;
+        results[mode].push(result);
+        process.stdout.write(
+          `round ${round}  telemetry ${mode.padEnd(6)}  ${result.rps.toFixed(0).padStart(5)} req/s  ${result.cpuPerRequest.toFixed(0).padStart(4)} µs app CPU/request\n`,
+        );
+      }
     }
+  } finally {
+    for (const app of running) await app.stop();
   }
   const median = (values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);
