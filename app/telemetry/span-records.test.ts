@@ -8,26 +8,16 @@ import {
 } from '@opentelemetry/api';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { type ReadableSpan, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
+import { spanCollector } from '../../test/support/finished-spans.ts';
 import { encodeSpans, spanDecoder } from './span-records.ts';
 
 const RESOURCE = { 'service.name': 'myapp', 'service.version': '1.2.3' };
 
 /** Real SDK spans using every field the OTLP encoders read. */
 function finishedSpans(): ReadableSpan[] {
-  const spans: ReadableSpan[] = [];
-  const provider = new TracerProvider({
-    resource: resourceFromAttributes(RESOURCE),
-    spanProcessors: [
-      {
-        onStart() {},
-        onEnd: (span) => spans.push(span),
-        forceFlush: async () => {},
-        shutdown: async () => {},
-      },
-    ],
-  });
+  const { provider, finished: spans } = spanCollector(RESOURCE);
   const tracer = provider.getTracer('myapp', '0.4.0');
   const remoteParent = trace.setSpanContext(ROOT_CONTEXT, {
     traceId: '0af7651916cd43dd8448eb211c80319c',

@@ -1,8 +1,8 @@
 import { SpanKind } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { type ReadableSpan, type SpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spanCollector } from '../../test/support/finished-spans.ts';
 import { type OtlpReceiver, startOtlpReceiver } from '../../test/support/otlp-receiver.ts';
 import { freePort } from '../../test/support/ports.ts';
 import { createWorkerExporter, type ExportWorkerOptions } from './worker-exporter.ts';
@@ -10,18 +10,7 @@ import { createWorkerExporter, type ExportWorkerOptions } from './worker-exporte
 const RESOURCE = { 'service.name': 'myapp', 'deployment.colour': 'blue' };
 
 function spans(count: number, name = 'GET /route'): ReadableSpan[] {
-  const finished: ReadableSpan[] = [];
-  const provider = new TracerProvider({
-    resource: resourceFromAttributes(RESOURCE),
-    spanProcessors: [
-      {
-        onStart() {},
-        onEnd: (span) => finished.push(span),
-        forceFlush: async () => {},
-        shutdown: async () => {},
-      },
-    ],
-  });
+  const { provider, finished } = spanCollector(RESOURCE);
   const tracer = provider.getTracer('myapp');
   for (let index = 0; index < count; index++) {
     tracer.startSpan(`${name}/${index}`, { kind: SpanKind.SERVER }).end();
