@@ -54,6 +54,20 @@ const variantErrorRatio = (window: string) =>
   `(sum by (job, feature_flag_key, feature_flag_result_variant) (rate(feature_flag_request_duration_seconds_count{job="${JOB}",http_response_status_code=~"5.."}[${window}]))\n` +
   ` / sum by (job, feature_flag_key, feature_flag_result_variant) (rate(feature_flag_request_duration_seconds_count{job="${JOB}"}[${window}])))`;
 
+/** The share of finished spans dropped instead of exported, per instance, over `window`. */
+const spanShareDropped = (window: string) => {
+  const dropped = `sum by (job, instance) (rate(otel_sdk_spans_dropped_total{job="${JOB}"}[${window}]))`;
+  const exported = `sum by (job, instance) (rate(otel_sdk_spans_exported_total{job="${JOB}"}[${window}]))`;
+  return `${dropped}\n/ (${exported} + ${dropped})`;
+};
+
+/** Spans exported and dropped (queue full) a minute by one instance. */
+const spanSeries = ({ exported, dropped }: { exported: number; dropped: number }) => ({
+  [`otel_sdk_spans_exported_total{job="${JOB}",instance="a"}`]: `0+${exported}x60`,
+  [`otel_sdk_spans_dropped_total{job="${JOB}",instance="a",reason="queue_full"}`]: `0+${dropped}x60`,
+  [`otel_sdk_spans_dropped_total{job="${JOB}",instance="a",reason="export_failed"}`]: '0x60',
+});
+
 export const symptomAlerts: SymptomAlert[] = [
   {
     alert: 'MyappTargetDown',
@@ -288,6 +302,36 @@ export const symptomAlerts: SymptomAlert[] = [
           [`feature_flag_client_errors_total{job="${JOB}",instance="a",error_type="unauthorized"}`]:
             '3x30',
         },
+        firing: [],
+      },
+    ],
+  },
+  {
+    alert: 'MyappTraceSpansDropped',
+    expr: `${spanShareDropped('15m')} > 0.05`,
+    for: '15m',
+    severity: 'warning',
+    summary: 'myapp loses more than 5% of its trace spans.',
+    description:
+      '{{ $labels.instance }} drops spans instead of exporting them: the OTLP collector is down, slow or refusing them, or the export queue is too small for the traffic. Requests are not affected; their traces are incomplete.',
+    dashboard: 'runtime',
+    tests: [
+      {
+        name: 'fires when 10% of spans are dropped',
+        evalTime: '40m',
+        series: spanSeries({ exported: 90, dropped: 10 }),
+        firing: [{ job: JOB, instance: 'a' }],
+      },
+      {
+        name: 'stays quiet when 2% of spans are dropped',
+        evalTime: '40m',
+        series: spanSeries({ exported: 98, dropped: 2 }),
+        firing: [],
+      },
+      {
+        name: 'stays quiet while tracing exports nothing (tracing off)',
+        evalTime: '40m',
+        series: spanSeries({ exported: 0, dropped: 0 }),
         firing: [],
       },
     ],

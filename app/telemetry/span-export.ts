@@ -7,7 +7,9 @@ import type { Context } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 
-export type DropReason = 'queue_full' | 'export_failed';
+/** Why a span was lost: the queue was full, or its export failed. */
+export const DROP_REASONS = ['queue_full', 'export_failed'] as const;
+export type DropReason = (typeof DROP_REASONS)[number];
 
 export interface BoundedSpanProcessorOptions {
   maxQueueSize: number;

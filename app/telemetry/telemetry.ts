@@ -5,6 +5,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { type Context, trace } from '@opentelemetry/api';
 import { createQueryObserver, type DbTarget, type QueryObserver } from './db.ts';
 import { type CatalogMetrics, createMetrics, type Exposition } from './metrics.ts';
+import { DROP_REASONS } from './span-export.ts';
 import { createTracing, type Tracing, type TracingOptions } from './tracing.ts';
 
 export interface TelemetryOptions {
@@ -69,6 +70,8 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
   });
   const scopes = new AsyncLocalStorage<RequestScope>();
   metrics.buildInfo.set(options.build, 1);
+  // Every reason is a series from the start, so a dashboard or an alert sees 0 rather than nothing.
+  for (const reason of DROP_REASONS) metrics.spansDropped.inc({ reason }, 0);
 
   return {
     metrics,

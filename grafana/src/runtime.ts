@@ -1,11 +1,12 @@
-// The Node.js runtime of each pod: event loop, heap, GC, handles, CPU and memory.
+// The Node.js runtime of each pod: event loop, heap, GC, handles, CPU and memory, and the export
+// of its trace spans.
 import { APP, dashboard, RATE, row, timeseries } from './panels.ts';
 import { dashboardUids } from './uids.ts';
 
 export const runtimeDashboard = dashboard(
   dashboardUids.runtime,
   'myapp / Node.js runtime',
-  'Event-loop lag, V8 heap against its limit, garbage collection, handles, CPU and memory per pod.',
+  'Event-loop lag, V8 heap against its limit, garbage collection, handles, CPU and memory per pod, and its trace spans exported or dropped.',
   [
     row('Event loop'),
     timeseries('Event-loop lag p99', 's', [
@@ -41,6 +42,17 @@ export const runtimeDashboard = dashboard(
     ]),
     timeseries('Lifecycle state', 'short', [
       { expr: `sum by (state) (lifecycle_state{${APP}})`, legend: '{{state}}' },
+    ]),
+    row('Trace export'),
+    timeseries('Spans exported and dropped', 'cps', [
+      {
+        expr: `sum by (instance) (rate(otel_sdk_spans_exported_total{${APP}}[${RATE}]))`,
+        legend: '{{instance}} exported',
+      },
+      {
+        expr: `sum by (instance, reason) (rate(otel_sdk_spans_dropped_total{${APP}}[${RATE}]))`,
+        legend: '{{instance}} dropped: {{reason}}',
+      },
     ]),
   ],
 );
