@@ -3,6 +3,7 @@
 // hold for any values. The user's own commands render too. About 3 s (a helm run is ~60 ms).
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/migrate-cli.ts';
 import { describeWithTool } from '../support/tools.ts';
 import { APP_VERSION, blueGreenCycle, MATRIX } from './cases.ts';
 import { CHART, findHelm, parseManifests, renderChart, runHelm, setArgs } from './helm.ts';
@@ -161,6 +162,35 @@ describeWithTool(
         'Job/myapp-migrate-contract',
       ]);
       expect(hooks(MATRIX['embedded database'] ?? {})).toEqual({});
+    });
+
+    it('retries migration Jobs a disruption interrupted for free, and fails them at once on bad usage', async () => {
+      // The exit code bad usage gets, from the CLI itself: the chart must name the same one.
+      const usage = await runCli(['no-such-command'], {});
+      const jobs = renderChart(helm, (MATRIX.existingSecret ?? {}) as never).objects.filter(
+        (object) => object.kind === 'Job',
+      );
+      expect(jobs.map((job) => job.metadata.name)).toEqual([
+        'myapp-migrate-expand',
+        'myapp-migrate-backfill',
+        'myapp-migrate-contract',
+      ]);
+      for (const job of jobs) {
+        const pod = job.spec.template.spec;
+        expect(pod.restartPolicy).toBe('Never'); // what a pod failure policy requires
+        expect(job.spec.podFailurePolicy.rules).toEqual([
+          { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] },
+          {
+            action: 'FailJob',
+            onExitCodes: {
+              containerName: pod.containers[0].name,
+              operator: 'In',
+              values: [usage.code],
+            },
+          },
+        ]);
+      }
+      expect(usage.code).toBe(2);
     });
 
     it('answers `helm install myapp ./chart --dry-run=client` with the state and the next command', () => {
