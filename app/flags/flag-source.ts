@@ -52,6 +52,11 @@ export interface FlagSourceOptions {
   logger: Logger;
   /** A successful fetch (online) or read of the file (offline). */
   onSync?: (at: Date) => void;
+  /**
+   * The flags whose definition (on/off, strategies, variants…) differs from the last sync's:
+   * someone changed them in Unleash, or in the flags file. Not called for the first sync.
+   */
+  onDefinitionsChange?: (names: string[]) => void;
   onFetchFailure?: (failure: FetchFailure) => void;
 }
 
@@ -99,7 +104,23 @@ export async function createFlagSource(options: FlagSourceOptions): Promise<Flag
   let syncedOnce = false;
   const syncWaiters = new Set<() => void>();
 
+  /** Each flag's definition as last synced, as text: what a change is measured against. */
+  let lastDefinitions: Map<string, string> | undefined;
+  function noticeChanges() {
+    const current = new Map(
+      client.getFeatureToggleDefinitions().map((flag) => [flag.name, JSON.stringify(flag)]),
+    );
+    const previous = lastDefinitions;
+    lastDefinitions = current;
+    if (!previous) return;
+    const changed = [...new Set([...previous.keys(), ...current.keys()])].filter(
+      (name) => previous.get(name) !== current.get(name),
+    );
+    if (changed.length > 0) options.onDefinitionsChange?.(changed.sort());
+  }
+
   function synced() {
+    noticeChanges();
     if (online && state !== 'synced' && state !== 'bootstrap')
       logger.info({ failedFetches: failures }, 'flag client resynchronised with Unleash');
     state = online ? 'synced' : 'offline';

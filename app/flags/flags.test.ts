@@ -89,6 +89,28 @@ describe('flags', () => {
     expect(flags.isEnabled(FLAG, { userId: '1' })).toBe(true);
   });
 
+  it('counts each change of a catalog flag’s definition once, from 0', async () => {
+    const { flags, file, metrics } = await start(rolloutFlag(FLAG, 0));
+    const changes = async () =>
+      /^feature_flag_definition_changes_total\{feature_flag_key="new_recommendation_algo"\} (\S+)$/m.exec(
+        await metrics(),
+      )?.[1];
+    expect(await changes()).toBe('0');
+    await writeFile(file.path, JSON.stringify(rolloutFlag(FLAG, 100)));
+    await until(() => flags.isEnabled(FLAG, { userId: '1' }));
+    await until(async () => (await changes()) === '1');
+    // With a flag the catalog lacks: logged, never a label value (the label stays bounded).
+    const half = rolloutFlag(FLAG, 50);
+    const unknown = rolloutFlag('not_in_catalog', 50);
+    const both = { ...half, features: [...half.features, ...unknown.features] };
+    await writeFile(file.path, JSON.stringify(both));
+    await until(async () => (await changes()) === '2');
+    expect(await metrics()).not.toContain('not_in_catalog');
+    // Syncs that bring nothing new (every 200 ms) count nothing.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await changes()).toBe('2');
+  });
+
   it('refuses to start on a file that is not client-features JSON', async () => {
     await expect(start({ version: 2, features: [] })).rejects.toThrow(/at least one flag/);
     await expect(start({ features: 'nope' })).rejects.toThrow(/client-features/);

@@ -6,7 +6,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { CatalogMetrics } from '../telemetry/metrics.ts';
 import type { FlagEvaluation } from '../telemetry/telemetry.ts';
-import { type FlagName, flagCatalog, isFlagName } from './catalog.ts';
+import { type FlagName, flagCatalog, flagNames, isFlagName } from './catalog.ts';
 import { OFFLINE_FLAGS_FILE } from './definitions.ts';
 import { createFlagSource, type SourceState } from './flag-source.ts';
 
@@ -31,7 +31,10 @@ export interface Flags {
 
 /** The part of the telemetry the flags feed (app/telemetry/telemetry.ts satisfies it). */
 interface FlagTelemetry {
-  readonly metrics: Pick<CatalogMetrics, 'featureFlagClientLastSync' | 'featureFlagClientErrors'>;
+  readonly metrics: Pick<
+    CatalogMetrics,
+    'featureFlagClientLastSync' | 'featureFlagClientErrors' | 'featureFlagDefinitionChanges'
+  >;
   recordFlagEvaluation(evaluation: FlagEvaluation): void;
 }
 
@@ -72,6 +75,9 @@ export interface FlagsDeps {
 export async function createFlags({ config, logger, telemetry }: FlagsDeps): Promise<Flags> {
   const overrides = checkOverrides(config.FLAG_OVERRIDES);
   const log = logger.child({ component: 'flags' });
+  const { featureFlagDefinitionChanges } = telemetry.metrics;
+  // Every catalog flag is a series from the start: a first change must count as an increase.
+  for (const name of flagNames) featureFlagDefinitionChanges.inc({ feature_flag_key: name }, 0);
   const source = await createFlagSource({
     url: config.UNLEASH_URL,
     token: config.UNLEASH_API_TOKEN,
@@ -83,6 +89,12 @@ export async function createFlags({ config, logger, telemetry }: FlagsDeps): Pro
     onSync: (at) => telemetry.metrics.featureFlagClientLastSync.set(at.getTime() / 1000),
     onFetchFailure: (failure) =>
       telemetry.metrics.featureFlagClientErrors.inc({ error_type: failure.errorType }),
+    onDefinitionsChange(names) {
+      log.info({ flags: names }, 'flag definitions changed');
+      // Flags outside the catalog are logged but not counted: the label stays bounded.
+      for (const name of names.filter(isFlagName))
+        featureFlagDefinitionChanges.inc({ feature_flag_key: name });
+    },
   });
   if (overrides.size > 0)
     log.warn(

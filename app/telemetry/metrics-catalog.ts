@@ -107,6 +107,13 @@ export const appMetrics = {
     labels: ['error_type'],
     producer: 'app/flags (issue 6)',
   },
+  featureFlagDefinitionChanges: {
+    name: 'feature_flag_definition_changes_total',
+    type: 'counter',
+    help: 'Changes to a flag’s definition (on/off, rollout, strategies, variants) the flag client received from Unleash or the flags file; 0 from startup for every flag in the catalog. The flags dashboard marks each as an annotation.',
+    labels: ['feature_flag_key'],
+    producer: 'app/flags',
+  },
   recommendationFallbacks: {
     name: 'recommendation_fallbacks_total',
     type: 'counter',

@@ -1,5 +1,6 @@
 // Feature flags: evaluations, and the requests that evaluated a flag — traffic, errors and latency
-// by variant — so a rollout's variant can be compared with the control.
+// by variant — so a rollout's variant can be compared with the control; every change of a flag's
+// definition is marked on the time axis, so a shift in a graph can be matched with its cause.
 import { APP, dashboard, RATE, row, timeseries } from './panels.ts';
 import { dashboardUids } from './uids.ts';
 
@@ -48,5 +49,15 @@ export const flagsDashboard = dashboard(
         legend: '{{error_type}}',
       },
     ]),
+  ],
+  [
+    {
+      // A mark where a flag's definition changed: a rollout dialled, the flag switched, a
+      // strategy edited (in Unleash or the flags file).
+      name: 'Flag definition changes',
+      expr: `sum by (feature_flag_key) (increase(feature_flag_definition_changes_total{${APP}}[${RATE}])) > 0`,
+      title: '{{feature_flag_key}} changed',
+      text: 'The flag client received a new definition of this flag.',
+    },
   ],
 );

@@ -11,6 +11,7 @@ import {
 } from '@grafana/grafana-foundation-sdk/common';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import {
+  AnnotationQueryBuilder,
   DashboardBuilder,
   DashboardCursorSync,
   DatasourceVariableBuilder,
@@ -95,6 +96,15 @@ export function stat(
   return { panel };
 }
 
+/** Events marked on every panel's time axis: a Prometheus query whose series' points are events. */
+export interface Annotation {
+  name: string;
+  expr: string;
+  /** Title of each mark; may use `{{label}}`. */
+  title: string;
+  text: string;
+}
+
 export function row(title: string): Item {
   return { row: title };
 }
@@ -104,6 +114,7 @@ export function dashboard(
   title: string,
   description: string,
   items: Item[],
+  annotations: Annotation[] = [],
 ): Dashboard {
   let builder = new DashboardBuilder(title)
     .uid(uid)
@@ -119,6 +130,19 @@ export function dashboard(
   for (const item of items) {
     builder =
       'row' in item ? builder.withRow(new RowBuilder(item.row)) : builder.withPanel(item.panel);
+  }
+  for (const annotation of annotations) {
+    builder = builder.annotation(
+      new AnnotationQueryBuilder()
+        .name(annotation.name)
+        .datasource(DATASOURCE)
+        .enable(true)
+        .iconColor('orange')
+        .expr(annotation.expr)
+        .step('1m')
+        .titleFormat(annotation.title)
+        .textFormat(annotation.text),
+    );
   }
   return builder.build();
 }

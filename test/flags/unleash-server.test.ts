@@ -152,6 +152,15 @@ async function flagState() {
 const metrics = async (target: ObservedApp = app) =>
   (await target.deps.telemetry.expose(undefined)).body;
 
+/** How many changes of the flag's definition the app has counted (the flags dashboard's marks). */
+const definitionChanges = async () =>
+  Number(
+    new RegExp(
+      `^feature_flag_definition_changes_total\\{feature_flag_key="${FLAG}"\\} (\\S+)$`,
+      'm',
+    ).exec(await metrics())?.[1],
+  );
+
 describeWithUnleash('flags against a real Unleash server', () => {
   beforeAll(async () => {
     [unleashDb, appDb] = await Promise.all([createTestDatabase(), createTestDatabase()]);
@@ -211,8 +220,11 @@ describeWithUnleash('flags against a real Unleash server', () => {
     const at50 = await expectedNewUsers(50);
     expect(at50.size).toBeGreaterThan(0);
     expect(at50.size).toBeLessThan(USERS);
+    const changesBefore = await definitionChanges();
     const took50 = await follows(at50, await dial(50));
     const took100 = await follows(new Set(userIds), await dial(100));
+    // Each dial is one change of the definition, counted once (the dashboard's annotation).
+    expect(await definitionChanges()).toBe(changesBefore + 2);
     report(`app followed 0→50 in ${Math.round(took50)} ms, 50→100 in ${Math.round(took100)} ms`);
   });
 

@@ -32,16 +32,29 @@ function panelsOf(dashboard: unknown): Panel[] {
   return ((dashboard as { panels?: Panel[] }).panels ?? []).filter((panel) => panel.type !== 'row');
 }
 
+function annotationsOf(dashboard: unknown): { name: string; expr?: string }[] {
+  return (
+    (dashboard as { annotations?: { list?: { name: string; expr?: string }[] } }).annotations
+      ?.list ?? []
+  );
+}
+
+/** Every PromQL query of the dashboards: panel targets and annotations. */
 function dashboardQueries(): { dashboard: string; panel: string; expr: string }[] {
-  return Object.entries(dashboards).flatMap(([file, dashboard]) =>
-    panelsOf(dashboard).flatMap((panel) =>
+  return Object.entries(dashboards).flatMap(([file, dashboard]) => [
+    ...panelsOf(dashboard).flatMap((panel) =>
       (panel.targets ?? []).map((target) => ({
         dashboard: file,
         panel: panel.title,
         expr: target.expr,
       })),
     ),
-  );
+    ...annotationsOf(dashboard).flatMap((annotation) =>
+      annotation.expr
+        ? [{ dashboard: file, panel: `annotation ${annotation.name}`, expr: annotation.expr }]
+        : [],
+    ),
+  ]);
 }
 
 interface Rule {
