@@ -1,5 +1,6 @@
 // Where alert annotations point. Change these two bases when the project moves; everything
 // else (anchors, uids) is checked by tests against docs/runbooks.md and grafana/dashboards/.
+// An installation repoints both with the chart's prometheusRule.runbookUrl and .grafanaUrl.
 import { dashboardUids } from '../grafana/src/uids.ts';
 
 const RUNBOOKS = 'https://github.com/example/myapp/blob/main/docs/runbooks.md';

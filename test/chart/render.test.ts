@@ -193,6 +193,33 @@ describeWithTool(
       expect(usage.code).toBe(2);
     });
 
+    it('points the alerts’ links at the runbooks and Grafana it is given, anchors and uids kept', () => {
+      type Rule = { alert?: string; annotations?: Record<string, string> };
+      const alerts = (values: Record<string, string>) =>
+        renderChart(helm, { 'prometheusRule.enabled': true, ...values })
+          .objects.filter((object) => object.kind === 'PrometheusRule')
+          .flatMap((object) =>
+            object.spec.groups.flatMap((group: { rules: Rule[] }) => group.rules),
+          )
+          .filter((rule: Rule) => rule.alert) as Rule[];
+      const generated = alerts({});
+      const moved = alerts({
+        'prometheusRule.runbookUrl':
+          'https://git.example.org/ops/myapp/-/blob/main/docs/runbooks.md',
+        'prometheusRule.grafanaUrl': 'https://grafana.example.org/',
+      });
+      expect(generated.length).toBeGreaterThan(10);
+      expect(moved.map((rule) => rule.alert)).toEqual(generated.map((rule) => rule.alert));
+      moved.forEach((rule, index) => {
+        const before = generated[index]?.annotations ?? {};
+        expect(rule.annotations).toEqual({
+          ...before,
+          runbook_url: `https://git.example.org/ops/myapp/-/blob/main/docs/runbooks.md#${before.runbook_url?.split('#')[1]}`,
+          dashboard_url: `https://grafana.example.org/d/${before.dashboard_url?.split('/d/')[1]}`,
+        });
+      });
+    });
+
     it('answers `helm install myapp ./chart --dry-run=client` with the state and the next command', () => {
       const output = runHelm(helm, ['install', 'myapp', './chart', '--dry-run=client'], ROOT);
       expect(output).toContain('STATUS: pending-install');
