@@ -24,6 +24,14 @@ export type ExportReply = { kind: 'exported'; id: number; ok: boolean } | { kind
 
 const EXPORT_WORKER = new URL('./export-worker.ts', import.meta.url);
 
+/**
+ * The worker's old generation. A batch of 512 spans is about 1 MB, as records and again as OTLP,
+ * and one export is in flight at a time: 64 MB leaves room for batches ten times that, and keeps
+ * the worker from growing a heap sized for the whole pod. A worker that outgrows it dies, fails
+ * its batch (counted) and is restarted.
+ */
+const WORKER_HEAP_MB = 64;
+
 /** Beyond the exporter's own timeout: how long the worker may take to answer at all. */
 const ANSWER_GRACE_MS = 1_000;
 
@@ -40,7 +48,11 @@ export function createWorkerExporter(
   let shutDown: (() => void) | undefined;
 
   function start(): Worker {
-    const started = new Worker(worker, { workerData: options });
+    const started = new Worker(worker, {
+      workerData: options,
+      // One batch at a time is all it holds: a small heap keeps its memory small and bounded.
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+    });
     // A worker must never keep a finished process alive; shutdown() exports what is left.
     started.unref();
     started.on('message', (reply: ExportReply) => {
