@@ -74,27 +74,22 @@ describe('the worker exporter', () => {
     await exporter.shutdown();
   });
 
-  it('fails the batch a dying worker held, and starts a new worker for the next', async () => {
-    const exporter = createWorkerExporter(options(), standIn('crash-on-crash-span'));
-    const lost = await exportOnce(exporter, spans(1, 'crash'));
-    expect(lost.code).toBe(ExportResultCode.FAILED);
-    expect(lost.error?.message).toBe('export worker exited');
-    expect((await exportOnce(exporter, spans(2))).code).toBe(ExportResultCode.SUCCESS);
-    await exporter.shutdown();
-  });
-
-  it('fails an export a stuck worker never answers, and starts a new worker for the next', async () => {
-    const exporter = createWorkerExporter(
-      options({ timeoutMillis: 100 }),
-      standIn('hang-on-hang-span'),
-    );
-    const lost = await exportOnce(exporter, spans(2, 'hang'));
-    expect(lost.code).toBe(ExportResultCode.FAILED);
-    expect(lost.error?.message).toBe('export worker did not answer');
-    // The stuck thread could answer nothing more: this succeeds only on a new one.
-    expect((await exportOnce(exporter, spans(2))).code).toBe(ExportResultCode.SUCCESS);
-    await exporter.shutdown();
-  });
+  // A worker that dies holding a batch, or whose event loop blocks for good: either way the batch
+  // fails, and the next one succeeds only on a new worker (the old one can answer nothing more).
+  it.each([
+    ['dies', 'crash-on-crash-span', 'crash', 'export worker exited'],
+    ['never answers', 'hang-on-hang-span', 'hang', 'export worker did not answer'],
+  ])(
+    'fails the batch of a worker that %s, and starts a new worker for the next',
+    async (_, entry, name, message) => {
+      const exporter = createWorkerExporter(options({ timeoutMillis: 100 }), standIn(entry));
+      const lost = await exportOnce(exporter, spans(1, name));
+      expect(lost.code).toBe(ExportResultCode.FAILED);
+      expect(lost.error?.message).toBe(message);
+      expect((await exportOnce(exporter, spans(2))).code).toBe(ExportResultCode.SUCCESS);
+      await exporter.shutdown();
+    },
+  );
 
   it('finishes the export in flight before its worker stops', async () => {
     const exporter = createWorkerExporter(options());
