@@ -73,9 +73,9 @@ describeWithTool('prometheus', (prometheusPath) => {
     });
     const { telemetry } = app.deps;
     collectGarbage();
-    // Stand-ins until their producers land, through the same metric objects they will use:
-    // a flagged endpoint (issue 6), API version usage and sunset (issue 4), backfill progress
-    // (issue 3) and the flag client's sync state (issue 6).
+    // Series whose producers this load does not reach (a flagged endpoint, version usage and
+    // sunset, backfill progress, the flag client's sync state), set through the same metric
+    // objects the producers use, so that every panel and rule has data to answer with.
     app.app.get('/api/v1/flag-probe', (c) => {
       telemetry.recordFlagEvaluation({ key: 'new_recommendation_algo', variant: 'on' });
       return c.json({ ok: true });
