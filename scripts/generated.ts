@@ -3,12 +3,14 @@
 //   chart assets   the chart's copies of the rules and dashboards (Helm reads only chart/)
 //   chart values   chart/README.md's parameter table (the `# --` comments of values.yaml)
 //   configuration  README.md's configuration table (the variables in app/config.ts)
+//   canary         the canary analysis's SLI queries and budgets (alerts/canary-analysis.ts)
 //   openapi        the published OpenAPI documents (docs/openapi/), refused on a breaking change
 // `npm run generate` writes them; `npm run generate -- --check` (part of lint) and one test
 // compare them with the files in the tree.
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { canaryAnalysisSpec } from '../alerts/canary-analysis.ts';
 import { buildApiDocuments } from '../app/api/openapi/documents.ts';
 import { configTable } from '../app/config.ts';
 import { END, START, valuesTable } from './chart-values-table.ts';
@@ -25,6 +27,9 @@ export interface Generated {
   /** Why nothing may be written (a breaking change to a published API version). */
   refusals: string[];
 }
+
+/** Where the chart (and the analysis) read the canary analysis's spec. */
+export const CANARY_SPEC = 'chart/files/analysis/canary.json';
 
 const CONFIG_START = '<!-- config-table:start -->';
 const CONFIG_END = '<!-- config-table:end -->';
@@ -72,6 +77,7 @@ export async function generated(): Promise<Generated> {
   const refusals: string[] = [];
   for (const [path, content] of observabilityFiles()) files.set(path, content);
   await chartAssets(files);
+  files.set(CANARY_SPEC, `${JSON.stringify(canaryAnalysisSpec(), null, 2)}\n`);
   const chartReadme = 'chart/README.md';
   files.set(
     chartReadme,

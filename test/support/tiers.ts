@@ -28,6 +28,7 @@ const SYSTEM = [
   'test/chart/**/*.test.ts',
   'test/rehearsal/**/*.test.ts',
   'test/edge/**/*.test.ts',
+  'test/rollout/**/*.test.ts',
   'test/api/docs-browser.test.ts',
 ];
 
