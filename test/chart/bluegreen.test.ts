@@ -324,6 +324,21 @@ describeWithTool(
       });
     });
 
+    it('starts a new autoscaled colour at the size it is given, so promoting it does not start at the floor', () => {
+      const values = {
+        ...MATRIX['HPA on'],
+        strategy: 'bluegreen',
+        'blueGreen.step': 'deploy',
+        'blueGreen.blue.tag': APP_VERSION,
+        'blueGreen.green.tag': '9.2.0',
+        'blueGreen.green.replicas': 7,
+      };
+      const rendered = renderChart(helm, values, ['--is-upgrade']);
+      expect(rendered.get('HorizontalPodAutoscaler', 'myapp-green').spec.minReplicas).toBe(7);
+      expect(rendered.get('HorizontalPodAutoscaler', 'myapp-blue').spec.minReplicas).toBe(2);
+      expect(rendered.get('Deployment', 'myapp-green').spec).not.toHaveProperty('replicas');
+    });
+
     describe('NOTES.txt', () => {
       const notes = (values: SetValues) => {
         const output = runHelm(helm, [
@@ -350,6 +365,7 @@ describeWithTool(
           [
             'step: deploy',
             'preview:   Service myapp-preview -> green',
+            'rollout status deployment/myapp-green',
             `${upgrade} --set blueGreen.step=promote --set blueGreen.activeColor=green`,
           ],
         ],
@@ -364,8 +380,9 @@ describeWithTool(
         [
           'retire blue',
           [
-            'idle:      blue = scaled down',
+            `idle:      blue = scaled down (last tag ${APP_VERSION})`,
             'Roll back after retire (two steps',
+            'Never `helm rollback` across a retire',
             `${upgrade} --set blueGreen.step=deploy --set blueGreen.blue.replicas=null`,
           ],
         ],

@@ -70,6 +70,105 @@ describeWithTool(
       expect(route.spec.rules[0].backendRefs).toEqual([{ name: 'myapp', port: 80, weight: 100 }]);
     });
 
+    it('counts rate limits per user behind an ingress or gateway, and shares them through Redis', () => {
+      const env = (values: SetValues) =>
+        Object.fromEntries(
+          renderChart(helm, values)
+            .get('Deployment', 'myapp-blue')
+            .spec.template.spec.containers[0].env.map(
+              (entry: { name: string; value?: string; valueFrom?: unknown }) => [
+                entry.name,
+                entry.value ?? entry.valueFrom,
+              ],
+            ),
+        );
+      // Behind one proxy every user would share the proxy's bucket: trust its X-Forwarded-For.
+      expect(env(IMAGE).TRUST_PROXY_HOPS).toBe('0');
+      expect(env({ ...IMAGE, 'ingress.enabled': true }).TRUST_PROXY_HOPS).toBe('1');
+      expect(env({ ...MATRIX['every feature on'] }).TRUST_PROXY_HOPS).toBe('1');
+      expect(
+        env({ ...IMAGE, 'ingress.enabled': true, 'rateLimit.trustedProxyHops': 2 })
+          .TRUST_PROXY_HOPS,
+      ).toBe('2');
+      const behind = env(MATRIX['external Redis behind an ingress'] ?? {});
+      expect(behind).toMatchObject({
+        RATE_LIMITS: 'v1=60,v2=600',
+        RATE_LIMIT_WINDOW_MS: '60000',
+        REDIS_URL: { secretKeyRef: { name: 'myapp-redis', key: 'REDIS_URL' } },
+      });
+      expect(env(IMAGE)).not.toHaveProperty('RATE_LIMITS'); // the app's own default
+      expect(env({ ...IMAGE, 'redis.enabled': true }).REDIS_URL).toEqual({
+        secretKeyRef: { name: 'myapp-redis', key: 'redis-url' },
+      });
+      // The NetworkPolicy lets the pods reach an external Redis (counting fails open otherwise).
+      const policy = renderChart(helm, MATRIX['external Redis behind an ingress'] ?? {}).get(
+        'NetworkPolicy',
+        'myapp',
+      );
+      expect(policy.spec.egress).toContainEqual({
+        ports: [{ port: 6379, protocol: 'TCP' }],
+        to: [{ ipBlock: { cidr: '10.0.3.0/24' } }],
+      });
+    });
+
+    it('lets only the release’s pods reach its development Unleash and Redis, and can open egress', () => {
+      const rendered = renderChart(helm, MATRIX['dev dependencies on'] ?? {});
+      for (const component of ['postgresql', 'unleash', 'redis']) {
+        const policy = rendered.get('NetworkPolicy', `myapp-${component}`);
+        expect(policy.spec.podSelector.matchLabels['app.kubernetes.io/component']).toBe(component);
+        expect(policy.spec.ingress[0].from).toEqual([
+          {
+            podSelector: {
+              matchLabels: {
+                'app.kubernetes.io/name': 'myapp',
+                'app.kubernetes.io/instance': 'myapp',
+              },
+            },
+          },
+        ]);
+      }
+      const open = renderChart(helm, { ...IMAGE, 'networkPolicy.allowExternalEgress': true });
+      expect(open.get('NetworkPolicy', 'myapp').spec.egress[0]).toEqual({});
+      expect(renderChart(helm, IMAGE).get('NetworkPolicy', 'myapp').spec.egress).not.toContainEqual(
+        {},
+      );
+    });
+
+    it('lets node drains evict unready pods, so a database incident does not block them', () => {
+      const pdb = renderChart(helm, IMAGE).get('PodDisruptionBudget', 'myapp-blue');
+      expect(pdb.spec.unhealthyPodEvictionPolicy).toBe('AlwaysAllow');
+    });
+
+    it('keeps the in-chart PostgreSQL’s name short enough for its controller-revision-hash label', () => {
+      const release = 'a'.repeat(50);
+      const rendered = parseManifests(
+        runHelm(helm, ['template', release, CHART, ...setArgs(IMAGE)]),
+      );
+      const statefulSet = rendered.find((object) => object.kind === 'StatefulSet');
+      // <name>-<10-character hash> must fit a 63-character label value.
+      expect(statefulSet?.metadata.name.length).toBeLessThanOrEqual(52);
+      expect(statefulSet?.metadata.name).toMatch(/-postgresql$/);
+      const url = rendered.find(
+        (object) =>
+          object.metadata.name === `${statefulSet?.metadata.name}` && object.kind === 'Service',
+      );
+      expect(url).toBeDefined();
+    });
+
+    it('restarts no pod and changes no Deployment for a new chart version alone', () => {
+      const deployment = renderChart(helm, IMAGE).get('Deployment', 'myapp-blue');
+      expect(deployment.metadata.labels).not.toHaveProperty('helm.sh/chart');
+      expect(deployment.spec.template.metadata.labels).not.toHaveProperty('helm.sh/chart');
+      // The checksums follow the data the pods read: a config value changes them.
+      const changed = renderChart(helm, { ...IMAGE, 'config.LOG_LEVEL': 'debug' }).get(
+        'Deployment',
+        'myapp-blue',
+      );
+      expect(changed.spec.template.metadata.annotations['checksum/config']).not.toBe(
+        deployment.spec.template.metadata.annotations['checksum/config'],
+      );
+    });
+
     it('derives the shutdown timing from shutdown.drainSeconds', () => {
       const timing = (values: Record<string, number>) =>
         shutdownTiming(renderChart(helm, { ...IMAGE, ...values }).get('Deployment', 'myapp-blue'));
