@@ -183,10 +183,55 @@ function hookReferenceProblems(rendered: Rendered): string[] {
   return problems;
 }
 
+const matches = (selector: Record<string, string> | undefined, labels: Record<string, string>) =>
+  selector !== undefined && Object.entries(selector).every(([key, value]) => labels[key] === value);
+
+/**
+ * Selectors that select what they are for: a controller's selector matches its own pod template
+ * (the API server refuses it otherwise), and every Service, PDB, NetworkPolicy and HPA of the
+ * render reaches pods (or the Deployment) the same render runs.
+ */
+function selectorProblems(rendered: Rendered): string[] {
+  const problems: string[] = [];
+  const templates = rendered.objects.flatMap((object) =>
+    object.spec?.template?.metadata?.labels
+      ? [{ object, labels: object.spec.template.metadata.labels as Record<string, string> }]
+      : object.kind === 'Pod'
+        ? [{ object, labels: object.metadata.labels ?? {} }]
+        : [],
+  );
+  for (const { object, labels } of templates) {
+    const selector = object.spec?.selector?.matchLabels;
+    if (object.kind !== 'Job' && object.kind !== 'Pod' && !matches(selector, labels))
+      problems.push(
+        `${object.kind}/${object.metadata.name}: its selector does not match its pod labels`,
+      );
+  }
+  const reaches = (selector: Record<string, string> | undefined) =>
+    templates.some(({ labels }) => matches(selector, labels));
+  for (const service of rendered.ofKind('Service'))
+    if (service.spec.selector && !reaches(service.spec.selector))
+      problems.push(`Service/${service.metadata.name} selects no pods of the release`);
+  for (const pdb of rendered.ofKind('PodDisruptionBudget'))
+    if (!reaches(pdb.spec.selector.matchLabels))
+      problems.push(`PodDisruptionBudget/${pdb.metadata.name} selects no pods of the release`);
+  for (const policy of rendered.ofKind('NetworkPolicy'))
+    if (!templates.some(({ labels }) => matches(policy.spec.podSelector.matchLabels, labels)))
+      problems.push(`NetworkPolicy/${policy.metadata.name} selects no pods of the release`);
+  const deployments = new Set(rendered.ofKind('Deployment').map((d) => d.metadata.name));
+  for (const hpa of rendered.ofKind('HorizontalPodAutoscaler'))
+    if (!deployments.has(hpa.spec.scaleTargetRef.name))
+      problems.push(
+        `HorizontalPodAutoscaler/${hpa.metadata.name} scales a Deployment the release does not have`,
+      );
+  return problems;
+}
+
 /** Every invariant at once. */
 export function allProblems(rendered: Rendered): string[] {
   return [
     ...invalidObjects(rendered),
+    ...selectorProblems(rendered),
     ...unhardenedPods(rendered),
     ...duplicateEnvNames(rendered),
     ...replicasFightingHpa(rendered),
