@@ -105,8 +105,12 @@ colours:
 {{- /* Advisory only: `lookup` is empty without a cluster, and then this check is skipped. */ -}}
 {{- if eq $state.step "promote" -}}
 {{- $live := lookup "apps/v1" "Deployment" .Release.Namespace (include "myapp.nameWith" (dict "root" . "suffix" $state.active)) -}}
-{{- if and $live (not ($live.status).readyReplicas) -}}
-{{- fail (printf "%s: %s has no ready pods in the cluster; promoting would send traffic nowhere. Deploy it first (blueGreen.step=deploy) and wait until it is ready." $prefix $state.active) -}}
+{{- if $live -}}
+{{- $ready := int (default 0 ($live.status).readyReplicas) -}}
+{{- $desired := int (default 1 ($live.spec).replicas) -}}
+{{- if or (eq $ready 0) (lt $ready $desired) -}}
+{{- fail (printf "%s: %s has %d of its %d pods ready in the cluster; promoting would send all traffic to a colour that is not at full size. Wait until it is (kubectl rollout status deployment/%s), then promote." $prefix $state.active $ready $desired $live.metadata.name) -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
