@@ -170,7 +170,8 @@ duplicate list keys, and a silent override would break "one value drives shutdow
 {{- toYaml $env -}}
 {{- end -}}
 
-{{/* A migration Job's env: its settings inline (hooks may run before the ConfigMap exists). */}}
+{{/* A migration Job's env: its settings inline (hooks may run before the ConfigMap exists):
+     (dict "root" $ "colour" "blue" "hook" true). A hook reads the URL through the hook Secret. */}}
 {{- define "myapp.jobEnv" -}}
 {{- $root := .root -}}
 {{- $v := $root.Values -}}
@@ -181,7 +182,8 @@ duplicate list keys, and a silent override would break "one value drives shutdow
 {{- $env = append $env (dict "name" $name "value" (toString $value)) -}}
 {{- end -}}
 {{- $env = append $env (dict "name" "RELEASE" "value" $colour.release) -}}
-{{- $env = append $env (dict "name" "DATABASE_URL" "valueFrom" (dict "secretKeyRef" (include "myapp.migrations.databaseUrlRef" $root | fromYaml))) -}}
+{{- $ref := ternary (include "myapp.migrations.databaseUrlRef" $root) (include "myapp.databaseUrlRef" $root) (ne .hook false) -}}
+{{- $env = append $env (dict "name" "DATABASE_URL" "valueFrom" (dict "secretKeyRef" ($ref | fromYaml))) -}}
 {{- $env = concat $env $v.extraEnv -}}
 {{- include "myapp.uniqueEnv" $env -}}
 {{- toYaml $env -}}

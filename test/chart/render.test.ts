@@ -303,19 +303,26 @@ describeWithTool(
         ['backfill'],
       ]);
       // Argo CD: the database's wave first, then the Job, then the app (wave 0).
-      for (const name of [
-        'Secret/myapp-postgresql',
-        'Service/myapp-postgresql',
-        'StatefulSet/myapp-postgresql',
-        'ServiceAccount/myapp-migrations',
-        'Secret/myapp-migrations',
-      ]) {
-        const [kind = '', objectName = ''] = name.split('/');
+      // It runs as the app's ServiceAccount with the database's own Secret: release objects,
+      // created before it by Helm, and in Argo CD's wave -10 with the database.
+      expect(pod.serviceAccountName).toBe('myapp');
+      expect(pod.containers[0].env).toContainEqual({
+        name: 'DATABASE_URL',
+        valueFrom: { secretKeyRef: { name: 'myapp-postgresql', key: 'database-url' } },
+      });
+      for (const [kind, name] of [
+        ['Secret', 'myapp-postgresql'],
+        ['Service', 'myapp-postgresql'],
+        ['StatefulSet', 'myapp-postgresql'],
+        ['ServiceAccount', 'myapp'],
+      ] as const)
         expect(
-          install.get(kind, objectName).metadata.annotations?.['argocd.argoproj.io/sync-wave'],
-          name,
+          install.get(kind, name).metadata.annotations?.['argocd.argoproj.io/sync-wave'],
+          `${kind}/${name}`,
         ).toBe('-10');
-      }
+      expect(install.objects.map((object) => object.metadata.name)).not.toContain(
+        'myapp-migrations',
+      );
       expect(
         renderChart(helm, IMAGE, ['--is-upgrade'])
           .ofKind('Job')
