@@ -386,6 +386,15 @@ describeWithTool(
             `${upgrade} --set blueGreen.step=deploy --set blueGreen.blue.replicas=null`,
           ],
         ],
+        [
+          'switch back to rolling',
+          [
+            'strategy:  rolling',
+            // The colour's own tag wins over image.tag in rolling mode too (so that switching
+            // back renames and restarts nothing): the next version goes there.
+            `${upgrade} --set blueGreen.blue.tag=<new version> --set migrations.contract.run=false`,
+          ],
+        ],
       ])('prints the state and the next command after "%s"', (name, expected) => {
         const step = cycle.find((candidate) => candidate.name === name);
         const text = notes(step?.values ?? {});
