@@ -97,3 +97,67 @@ describe('selectors', () => {
     );
   });
 });
+
+describe('hook references', () => {
+  const hookAnnotations = (events: string, weight: number) => ({
+    'helm.sh/hook': events,
+    'helm.sh/hook-weight': String(weight),
+  });
+  const job = (serviceAccountName: string): K8sObject => ({
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'myapp-migrate-expand', annotations: hookAnnotations('pre-install', -5) },
+    spec: {
+      template: {
+        metadata: { labels: {} },
+        spec: {
+          serviceAccountName,
+          restartPolicy: 'Never',
+          containers: [
+            {
+              name: 'migrate',
+              image: 'registry.example.com/myapp:1.0.0',
+              env: [
+                {
+                  name: 'DATABASE_URL',
+                  valueFrom: { secretKeyRef: { name: 'myapp-migrations', key: 'DATABASE_URL' } },
+                },
+              ],
+            },
+          ],
+        },
+      },
+    },
+  });
+  const account = (annotations?: Record<string, string>): K8sObject => ({
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name: 'myapp', ...(annotations && { annotations }) },
+  });
+  const secret: K8sObject = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'myapp-migrations', annotations: hookAnnotations('pre-install', -10) },
+  };
+  const problems = (objects: K8sObject[]) =>
+    allProblems(render(objects)).filter((problem) => problem.includes(' needs '));
+
+  it('refuses a pre-install hook whose ServiceAccount is a release object (admission would refuse its pods)', () => {
+    expect(problems([account(), secret, job('myapp')])).toContain(
+      'Job/myapp-migrate-expand (pre-install) needs ServiceAccount/myapp, which exists only after the hook',
+    );
+  });
+
+  it('refuses one whose ServiceAccount is a hook of a later weight', () => {
+    expect(problems([account(hookAnnotations('pre-install', 0)), secret, job('myapp')])).toContain(
+      'Job/myapp-migrate-expand needs ServiceAccount/myapp, whose weight is not lower',
+    );
+  });
+
+  it('accepts an earlier hook ServiceAccount, or one the chart does not render', () => {
+    expect(problems([account(hookAnnotations('pre-install', -10)), secret, job('myapp')])).toEqual(
+      [],
+    );
+    expect(problems([secret, job('default')])).toEqual([]);
+  });
+});
