@@ -339,6 +339,31 @@ describeWithTool(
       expect(rendered.get('Deployment', 'myapp-green').spec).not.toHaveProperty('replicas');
     });
 
+    it('weights a share of Gateway traffic to the warm colour while promoting, and says to reset it', () => {
+      const step = cycle.find((candidate) => candidate.name === 'promote green');
+      const values = {
+        ...step?.values,
+        'httpRoute.enabled': true,
+        'httpRoute.parentRefs[0].name': 'public',
+        'httpRoute.previewWeight': 10,
+      };
+      const route = renderChart(helm, values, ['--is-upgrade']).get('HTTPRoute', 'myapp');
+      expect(route.spec.rules[0].backendRefs).toEqual([
+        { name: 'myapp', port: 80, weight: 90 },
+        { name: 'myapp-preview', port: 80, weight: 10 },
+      ]);
+      const output = runHelm(helm, [
+        'install',
+        'myapp',
+        CHART,
+        '--dry-run=client',
+        ...setArgs(values),
+      ]);
+      expect(output).toContain(
+        'httpRoute.previewWeight=10 sends that share to blue; set it back to 0',
+      );
+    });
+
     describe('NOTES.txt', () => {
       const notes = (values: SetValues) => {
         const output = runHelm(helm, [
