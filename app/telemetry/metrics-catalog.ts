@@ -121,6 +121,13 @@ export const appMetrics = {
     labels: ['recommendation_algorithm', 'error_type'],
     producer: 'app/recommendations',
   },
+  rateLimitStoreErrors: {
+    name: 'rate_limit_store_errors_total',
+    type: 'counter',
+    help: 'Requests let through uncounted because the shared rate-limit store (Redis) failed or was too slow (fail open), by error_type: while it grows, limits are not enforced.',
+    labels: ['error_type'],
+    producer: 'app/http/rate-limit',
+  },
   apiVersionRequests: {
     name: 'api_version_requests_total',
     type: 'counter',
