@@ -23,7 +23,8 @@ module.exports = {
     {
       name: 'no-importing-entries',
       severity: 'error',
-      comment: 'Entries (main.ts, edge.ts, the CLIs, the guard, the canary analysis) run things on import.',
+      comment:
+        'Entries (main.ts, edge.ts, the CLIs, the guard, the canary analysis) run things on import.',
       from: { pathNot: [TEST, ENTRIES] },
       to: { path: ENTRIES },
     },
