@@ -19,14 +19,18 @@ Usage: $state := include "myapp.state" . | fromYaml
        the live colour to a new image in the very step meant to leave it alone. */ -}}
 {{- $rollingTag := (index $v.blueGreen $active).tag | default $v.image.tag | default $.Chart.AppVersion | toString -}}
 {{- $activeTag := ternary ((index $v.blueGreen $active).tag | toString) $rollingTag $bluegreen -}}
+{{- /* The canary step is a deploy step whose new colour also gets a share of real traffic. */ -}}
+{{- $deployStep := or (eq $step "deploy") (eq $step "canary") -}}
 bluegreen: {{ $bluegreen }}
 step: {{ $step }}
+deployStep: {{ $deployStep }}
+canaryWeight: {{ ternary (int $v.blueGreen.canaryWeight) 0 (eq $step "canary") }}
 active: {{ $active }}
 idle: {{ $idle }}
 {{- /* Migrations run only when an upgrade deploys something (rolling upgrades, the first install,
        the blue-green deploy step): never for promote, a rollback flip or retire, which must work
        while the database is part of the incident. */}}
-deploying: {{ or (not $bluegreen) (eq $step "deploy") .Release.IsInstall }}
+deploying: {{ or (not $bluegreen) $deployStep .Release.IsInstall }}
 colours:
 {{- range $colour := list "blue" "green" }}
 {{- $c := index $v.blueGreen $colour }}
@@ -55,7 +59,7 @@ colours:
      colour while it is being deployed, otherwise the active one (after promote it is the new one). */}}
 {{- define "myapp.newestColour" -}}
 {{- $state := include "myapp.state" . | fromYaml -}}
-{{- ternary $state.idle $state.active (eq $state.step "deploy") -}}
+{{- ternary $state.idle $state.active $state.deployStep -}}
 {{- end -}}
 
 {{/* The colour the preview Service selects: the idle colour while it runs, else the active one
@@ -90,8 +94,23 @@ colours:
 {{- end -}}
 
 {{- if $state.bluegreen -}}
-{{- if and (eq $state.step "deploy") (not $idle.running) -}}
-{{- fail (printf "%s: the deploy step runs the new version on the idle colour %s, which has 0 replicas: set blueGreen.%s.tag=<new version> and blueGreen.%s.replicas=<n> (or null for replicaCount)." $prefix $state.idle $state.idle $state.idle) -}}
+{{- if and $state.deployStep (not $idle.running) -}}
+{{- fail (printf "%s: the %s step runs the new version on the idle colour %s, which has 0 replicas: set blueGreen.%s.tag=<new version> and blueGreen.%s.replicas=<n> (or null for replicaCount)." $prefix $state.step $state.idle $state.idle $state.idle) -}}
+{{- end -}}
+{{- if eq $state.step "canary" -}}
+{{- if not (or $v.httpRoute.enabled $v.ingress.enabled) -}}
+{{- fail (printf "%s: a canary needs a router that weights traffic: httpRoute.enabled (Gateway API backendRefs weights) or ingress.enabled (ingress-nginx canary annotations). A plain Service spreads requests over its endpoints and cannot send a share to one colour; use blueGreen.step=deploy with helm test instead." $prefix) -}}
+{{- end -}}
+{{- $weight := int $v.blueGreen.canaryWeight -}}
+{{- if or (lt $weight 1) (gt $weight 99) -}}
+{{- fail (printf "%s: blueGreen.canaryWeight=%d: the canary step sends 1 to 99 percent of traffic to %s (e.g. 5, then 25, then 50); 0 is the deploy step, 100 is promote." $prefix $weight $state.idle) -}}
+{{- end -}}
+{{- if gt (int $v.httpRoute.previewWeight) 0 -}}
+{{- fail (printf "%s: httpRoute.previewWeight=%d and blueGreen.canaryWeight=%d would both weight traffic; the canary step uses canaryWeight alone: set httpRoute.previewWeight=0." $prefix (int $v.httpRoute.previewWeight) $weight) -}}
+{{- end -}}
+{{- end -}}
+{{- if and $v.analysis.enabled (not $v.analysis.prometheusUrl) -}}
+{{- fail "myapp chart: analysis.enabled needs analysis.prometheusUrl (Prometheus's HTTP API, e.g. http://prometheus-operated.monitoring:9090)." -}}
 {{- end -}}
 {{- if and (eq $state.step "promote") (not $idle.running) -}}
 {{- fail (printf "%s: promote keeps the previous colour %s warm so a rollback is a value flip; it has 0 replicas. Scale it down in the retire step (blueGreen.step=retire), not while promoting." $prefix $state.idle) -}}
