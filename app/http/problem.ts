@@ -32,6 +32,12 @@ export const problemTypes = {
     title: 'Email already in use',
     description: 'Another user has this email address (compared without regard to case).',
   },
+  conflict: {
+    status: 409,
+    title: 'Conflicts with existing data',
+    description:
+      'The write would break a rule the stored data keeps (a unique or reference constraint).',
+  },
   'payload-too-large': {
     status: 413,
     title: 'Request body too large',
