@@ -77,6 +77,12 @@ export const problemTypes = {
     description:
       'A dependency (usually the database) is not answering; retry after the `Retry-After` delay.',
   },
+  'request-body-timeout': {
+    status: 408,
+    title: 'The request body arrived too slowly',
+    description:
+      'The client had not finished sending the body within `REQUEST_TIMEOUT_MS`; send it again, faster.',
+  },
   'request-timeout': {
     status: 504,
     title: 'The request took too long',
