@@ -131,7 +131,28 @@ beforeAll(async () => {
     seeded.push(((await response.json()) as { id: number }).id);
   }
 });
+/** Answers the app gave so far, by status, from its own request-duration histogram. */
+async function statusCounts(target: TestApp): Promise<Record<string, number>> {
+  const { body: exposition } = await target.deps.telemetry.expose(undefined);
+  const counts: Record<string, number> = {};
+  for (const match of exposition.matchAll(
+    /^http_server_request_duration_seconds_count\{[^}]*http_response_status_code="(\d+)"[^}]*\} (\d+)$/gm,
+  )) {
+    const [, status = '', count = '0'] = match;
+    counts[status] = (counts[status] ?? 0) + Number(count);
+  }
+  return counts;
+}
+
 afterAll(async () => {
+  if (app) {
+    // Every family against the real database, seen from the server's side: not one 5xx.
+    const counts = await statusCounts(app);
+    expect(
+      Object.keys(counts).filter((status) => Number(status) >= 500),
+      `answers by status: ${JSON.stringify(counts)}`,
+    ).toEqual([]);
+  }
   await app?.close();
   await database?.drop();
 });
