@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { type FieldError, HttpProblem } from './problem.ts';
 
-export const MAX_LISTED_ERRORS = 20;
+const MAX_LISTED_ERRORS = 20;
 
 function pointer(path: readonly PropertyKey[]): string {
   return `#${path.map((part) => `/${String(part).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('')}`;

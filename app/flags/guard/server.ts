@@ -48,7 +48,7 @@ export interface GuardServerTimeouts {
   requestTimeoutMs: number;
 }
 
-export const GUARD_TIMEOUTS: GuardServerTimeouts = {
+const GUARD_TIMEOUTS: GuardServerTimeouts = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 15_000,
 };
