@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { describe, expect, it } from 'vitest';
+import { spanSafeError } from './error-serializer.ts';
 import { createLogger } from './logger.ts';
 
 /** A logger at info whose lines come back as text. */
@@ -74,5 +75,22 @@ describe('errors in log lines', () => {
     const { logger, text } = capture();
     logger.error({ err: new TypeError('boom') }, 'x');
     expect(JSON.parse(text()).err).toMatchObject({ type: 'TypeError', message: 'boom' });
+  });
+});
+
+describe('errors recorded on spans', () => {
+  it('keep a database error’s SQLSTATE and frames, none of its values', () => {
+    const cause = Object.assign(new Error('invalid input syntax for type integer: "Zebulon"'), {
+      code: '22P02',
+      severity: 'ERROR',
+    });
+    const safe = spanSafeError(new DrizzleQueryError('select $1::int', ['Zebulon'], cause));
+    expect(safe.message).toBe('database error 22P02');
+    expect(`${safe.stack}`).not.toContain('Zebulon');
+  });
+
+  it('leave other errors as they are', () => {
+    const error = new RangeError('x');
+    expect(spanSafeError(error)).toBe(error);
   });
 });

@@ -67,6 +67,23 @@ function safeFacts(error: ErrorRecord): Record<string, unknown> {
   return facts;
 }
 
+/** True when the chain holds a database error, whose texts may quote the values sent. */
+export function holdsDatabaseError(value: unknown): boolean {
+  if (!(value instanceof Error)) return false;
+  return chainOf(value as ErrorRecord).some((error) => isQueryError(error) || isServerError(error));
+}
+
+/** What a span may record of an error: a database error by its SQLSTATE only. */
+export function spanSafeError(value: unknown): Error {
+  if (!holdsDatabaseError(value)) return value instanceof Error ? value : new Error(String(value));
+  const code = chainOf(value as ErrorRecord).find((error) => typeof error.code === 'string')?.code;
+  const safe = new Error(`database error ${code ?? ''}`.trim());
+  safe.name =
+    (value as Error).name === 'Error' ? (value as Error).constructor.name : (value as Error).name;
+  safe.stack = `${safe.name}: ${safe.message}\n${frames((value as Error).stack) ?? ''}`;
+  return safe;
+}
+
 export function serializeError(value: unknown): unknown {
   if (!(value instanceof Error)) return value;
   const chain = chainOf(value as ErrorRecord);
