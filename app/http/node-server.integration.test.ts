@@ -37,11 +37,20 @@ async function open(): Promise<{ socket: Socket; received: () => string }> {
   return { socket, received: () => text };
 }
 
-/** Writes `head`, then a byte every 150 ms until the server closes (or 10 s pass). */
-async function trickle(head: string): Promise<string> {
+/**
+ * Writes `head`, then a byte every 100 ms for `dripMs` (activity must not reset the timeouts),
+ * then waits until the server closes (or 10 s pass). The drip stops well before the timeout: a
+ * byte arriving after the server closed would be answered with a reset, which can discard the
+ * 408 before it is read.
+ */
+async function trickle(head: string, dripMs: number): Promise<string> {
   const { socket, received } = await open();
+  socket.on('error', () => {});
   socket.write(head);
-  const drip = setInterval(() => socket.writable && socket.write('x'), 150);
+  const started = Date.now();
+  const drip = setInterval(() => {
+    if (Date.now() - started < dripMs && socket.writable) socket.write('x');
+  }, 100);
   await Promise.race([
     once(socket, 'close'),
     new Promise((resolve) => setTimeout(resolve, 10_000)),
@@ -52,11 +61,11 @@ async function trickle(head: string): Promise<string> {
 }
 
 it('answers 408 to headers that trickle in', async () => {
-  expect(await trickle('GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ')).toMatch(/^HTTP\/1\.1 408 /);
+  expect(await trickle('GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ', 250)).toMatch(/^HTTP\/1\.1 408 /);
 });
 
 it('answers 408 to a body that trickles in', async () => {
-  const answer = await trickle('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n');
+  const answer = await trickle('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n', 600);
   expect(answer).toMatch(/^HTTP\/1\.1 408 /);
 });
 
