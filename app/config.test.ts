@@ -117,4 +117,3 @@ describe('HTTP server timeouts', () => {
     );
   });
 });
-
