@@ -14,6 +14,7 @@ import { usersV2 } from './api/v2/users.ts';
 import { type ApiVersionId, findVersion, versionIds } from './api/versions.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
+import { retryOnContention } from './db/retry.ts';
 import type { Flags } from './flags/flags.ts';
 import { accessLog } from './http/access-log.ts';
 import { apiVersioning } from './http/api-version.ts';
@@ -56,6 +57,14 @@ export interface Deps {
   flags: Flags;
 }
 
+/**
+ * A write that lost a deadlock runs up to this often. PostgreSQL detects a deadlock only after
+ * `deadlock_timeout` (1 s by default), so each lost run costs that long: three stay well inside
+ * REQUEST_TIMEOUT_MS's default.
+ */
+const CONTENTION_ATTEMPTS = 3;
+const CONTENTION_BASE_DELAY_MS = 20;
+
 function defaultVersion(config: Config): ApiVersionId {
   const version = findVersion(config.API_DEFAULT_VERSION);
   if (!version) {
@@ -68,7 +77,13 @@ function defaultVersion(config: Config): ApiVersionId {
 
 export function createApp(deps: Deps): Hono<AppEnv> {
   const { config, db, logger, lifecycle } = deps;
-  const users = createUsersService(createUsersRepository(db.orm), deps.clock);
+  const retryWrites = retryOnContention({
+    attempts: CONTENTION_ATTEMPTS,
+    baseDelayMs: CONTENTION_BASE_DELAY_MS,
+    onContention: (code, outcome) =>
+      deps.telemetry.metrics.dbClientContention.inc({ db_response_status_code: code, outcome }),
+  });
+  const users = createUsersService(createUsersRepository(db.orm, retryWrites), deps.clock);
   const recommendations = createRecommendationsService({
     products: createProductsRepository(db.orm),
     findUser: (id) => users.get(id),

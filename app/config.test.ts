@@ -21,8 +21,12 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'info',
       DATABASE_URL: undefined,
     });
-    expect(config.HEADERS_TIMEOUT_MS).toBeGreaterThan(config.KEEP_ALIVE_TIMEOUT_MS);
     expect(config.KEEP_ALIVE_TIMEOUT_MS).toBeGreaterThan(60_000);
+    // Slow clients are cut off well before Node's own 60 s / 300 s.
+    expect(config.HEADERS_TIMEOUT_MS).toBeLessThanOrEqual(10_000);
+    expect(config.RECEIVE_TIMEOUT_MS).toBeLessThanOrEqual(30_000);
+    expect(config.RECEIVE_TIMEOUT_MS).toBeGreaterThan(config.REQUEST_TIMEOUT_MS);
+    expect(config.MAX_CONNECTIONS).toBeGreaterThan(0);
   });
 
   it('reads and converts values, treating empty as unset', () => {
@@ -102,6 +106,14 @@ describe('the OTLP encoding', () => {
   it('refuses gRPC (not built in) with what it accepts', () => {
     expect(problemsOf({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })[0]).toMatch(
       /OTEL_EXPORTER_OTLP_PROTOCOL="grpc": expected one of: http\/json, http\/protobuf/,
+    );
+  });
+});
+
+describe('HTTP server timeouts', () => {
+  it('refuses a receive timeout below the headers timeout, as Node would', () => {
+    expect(() => loadConfig({ HEADERS_TIMEOUT_MS: '20000', RECEIVE_TIMEOUT_MS: '15000' })).toThrow(
+      /RECEIVE_TIMEOUT_MS=15000: expected at least HEADERS_TIMEOUT_MS/,
     );
   });
 });

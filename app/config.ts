@@ -150,6 +150,21 @@ const variables = {
     default: '65000',
     doc: 'Idle keep-alive connections are closed after this; keep it above the load balancer idle timeout (60 s on most).',
   },
+  HEADERS_TIMEOUT_MS: {
+    schema: integer(1_000, 600_000),
+    default: '10000',
+    doc: "A client that has not sent a request's headers within this gets 408 and the connection is closed (slowloris). Counted from the request's first byte: an idle keep-alive connection is not timed by it, so it need not exceed the load balancer's idle timeout.",
+  },
+  RECEIVE_TIMEOUT_MS: {
+    schema: integer(1_000, 3_600_000),
+    default: '20000',
+    doc: 'A client that has not sent a whole request (headers and body) within this gets a bare 408 from Node. At least `HEADERS_TIMEOUT_MS`; keep it above `REQUEST_TIMEOUT_MS`, so a stalled body gets the 408 problem first.',
+  },
+  MAX_CONNECTIONS: {
+    schema: integer(1, 1_000_000),
+    default: '4096',
+    doc: 'Open connections one process accepts; past it new ones are closed at once (a socket flood costs a bounded amount of memory). A load balancer in front needs far fewer.',
+  },
   MIGRATION_LOCK_TIMEOUT_MS: {
     schema: integer(10, 600_000),
     default: '2000',
@@ -480,9 +495,6 @@ type Name = keyof Variables;
 
 export type Config = {
   readonly [K in Name]: z.output<Variables[K]['schema']>;
-} & {
-  /** Always 1 s above the keep-alive timeout, as Node requires. */
-  readonly HEADERS_TIMEOUT_MS: number;
 };
 
 export class ConfigError extends Error {
@@ -508,7 +520,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       problems.push(`${name}=${shown}: ${result.error.issues[0]?.message}`);
     }
   }
-  const config = values as Omit<Config, 'HEADERS_TIMEOUT_MS'>;
+  const config = values as Config;
   if (problems.length === 0 && config.SHUTDOWN_TIMEOUT_MS <= config.DRAIN_DELAY_MS) {
     problems.push(
       `SHUTDOWN_TIMEOUT_MS=${config.SHUTDOWN_TIMEOUT_MS}: expected more than DRAIN_DELAY_MS (${config.DRAIN_DELAY_MS}), or in-flight requests get no time to finish`,
@@ -520,11 +532,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       `CONTRACT_GATE_WINDOW_MS=${config.CONTRACT_GATE_WINDOW_MS}: expected at least 3 × HEARTBEAT_INTERVAL_MS (${3 * config.HEARTBEAT_INTERVAL_MS}), or one late heartbeat would let contract run under a live instance`,
     );
   }
+  // Node refuses a server whose headers timeout exceeds its request timeout.
+  if (problems.length === 0 && config.RECEIVE_TIMEOUT_MS < config.HEADERS_TIMEOUT_MS) {
+    problems.push(
+      `RECEIVE_TIMEOUT_MS=${config.RECEIVE_TIMEOUT_MS}: expected at least HEADERS_TIMEOUT_MS (${config.HEADERS_TIMEOUT_MS})`,
+    );
+  }
   if (problems.length === 0 && config.UNLEASH_URL && !config.UNLEASH_API_TOKEN) {
     problems.push('UNLEASH_API_TOKEN: required when UNLEASH_URL is set (an Unleash backend token)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...config, HEADERS_TIMEOUT_MS: config.KEEP_ALIVE_TIMEOUT_MS + 1_000 };
+  return config;
 }
 
 /** The configuration table for the README, generated so it cannot drift from the code. */

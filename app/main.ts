@@ -1,11 +1,10 @@
 // The Node entry: configuration, dependencies, the HTTP server, and signals wired to the
 // graceful shutdown. Everything with behaviour lives in the modules it calls.
-import type { Server } from 'node:http';
-import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { loadConfigOrReport } from './config.ts';
 import { startHeartbeat } from './db/heartbeat.ts';
 import { buildDeps, closeDeps } from './deps.ts';
+import { createNodeServer } from './http/node-server.ts';
 import { createShutdown, handleSignals } from './lifecycle/shutdown.ts';
 import { createLogger } from './telemetry/logger.ts';
 import { createMetricsServer } from './telemetry/metrics-server.ts';
@@ -27,13 +26,7 @@ const heartbeat = startHeartbeat({
   logger,
 });
 
-const server = createAdaptorServer({
-  fetch: createApp(deps).fetch,
-  serverOptions: {
-    keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS,
-    headersTimeout: config.HEADERS_TIMEOUT_MS,
-  },
-}) as Server;
+const server = createNodeServer(createApp(deps).fetch, config);
 
 // Prometheus scrapes its own port; it keeps answering through the drain, so the last scrapes
 // see the draining state and the final requests.

@@ -1,5 +1,7 @@
 // A request past REQUEST_TIMEOUT_MS gets a 504 problem AND its work stops: the insert it was
 // waiting on is cancelled in PostgreSQL, so releasing the lock later creates nothing.
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import postgres from 'postgres';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/app-server.ts';
@@ -57,4 +59,28 @@ it('answers 504 and cancels the database work of a request that runs too long', 
   // And the app is fine afterwards.
   const after = await fetch(`${app.url}/api/v1/users`, { signal: AbortSignal.timeout(5_000) });
   expect(after.status).toBe(200);
+});
+
+it('answers 408, not 504, when the client stalls while sending its body', async () => {
+  const { port, hostname } = new URL(app.url);
+  const socket = connect(Number(port), hostname);
+  await once(socket, 'connect');
+  let received = '';
+  socket.setEncoding('utf8').on('data', (chunk: string) => {
+    received += chunk;
+  });
+  // A body of 200 bytes declared, 20 sent, then nothing.
+  socket.write(
+    'POST /api/v1/users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"name":"Stalled Up',
+  );
+  await once(socket, 'end');
+  socket.destroy();
+  expect(received).toMatch(/^HTTP\/1\.1 408 /);
+  expect(received).toContain('application/problem+json');
+  expect(received).toContain('/problems/request-body-timeout');
+  // The availability SLO counts 5xx only: this answer is the client's, and counted as 408.
+  const exposition = await app.deps.telemetry.expose(undefined);
+  expect(exposition.body).toMatch(
+    /http_server_request_duration_seconds_count\{[^}]*http_response_status_code="408"[^}]*\} 1/,
+  );
 });

@@ -49,9 +49,59 @@ const UNAVAILABLE = new Set([
   '53300', // too_many_connections
 ]);
 
-export function isDatabaseUnavailable(error: unknown): boolean {
-  return codesOf(error).some(
-    (entry) =>
-      entry.code !== undefined && (UNAVAILABLE.has(entry.code) || entry.code.startsWith('08')),
-  );
+function isUnavailableCode(code: string): boolean {
+  return UNAVAILABLE.has(code) || code.startsWith('08');
+}
+
+// SQLSTATE classes start with a digit, or are F0, HV, P0 or XX: never a Node code such as EPERM.
+const SQLSTATE = /^(?:[0-9][0-9A-Z]|F0|HV|P0|XX)[0-9A-Z]{3}$/;
+
+/**
+ * What a failed query means for the request that made it, for every SQLSTATE:
+ * - `unavailable`: the database cannot serve now (down, starting, overloaded, missing, not yet
+ *   migrated, read-only after a failover, out of resources); retry later.
+ * - `contention`: the transaction lost a deadlock or a serialization check (40P01, 40001); the
+ *   same work may well succeed if run again.
+ * - `invalid-value`: the database refused a value (class 22: too long, out of range, bad
+ *   encoding; a NOT NULL or CHECK constraint): the request's fault.
+ * - `conflict`: the write clashes with existing rows (a unique, foreign key or exclusion
+ *   constraint the domain did not translate).
+ * - `rejected`: any other SQLSTATE (a privilege, a syntax error): the database refused the
+ *   statement itself; the request cannot fix it.
+ * Undefined: not a database failure.
+ */
+export type DatabaseFailure =
+  | 'unavailable'
+  | 'contention'
+  | 'invalid-value'
+  | 'conflict'
+  | 'rejected';
+
+function failureOf(code: string): DatabaseFailure | undefined {
+  if (isUnavailableCode(code)) return 'unavailable';
+  if (!SQLSTATE.test(code)) return undefined;
+  if (code === '40001' || code === '40P01') return 'contention';
+  if (code.startsWith('22') || code === '23502' || code === '23514') return 'invalid-value';
+  if (code.startsWith('23')) return 'conflict';
+  if (
+    // 3D000 database missing, 42P01/42703/42883 table, column or function missing: a database
+    // that is not (yet) migrated for this build; 28: credentials refused (a rotated secret).
+    ['3D000', '42P01', '42703', '42883', '25006', '55P03', '57014', '55006'].includes(code) ||
+    /^(?:28|53|54|57|58|XX|F0|HV)/.test(code)
+  )
+    return 'unavailable';
+  return 'rejected';
+}
+
+export function databaseFailure(error: unknown): DatabaseFailure | undefined {
+  for (const entry of codesOf(error)) {
+    const failure = entry.code === undefined ? undefined : failureOf(entry.code);
+    if (failure) return failure;
+  }
+  return undefined;
+}
+
+/** The SQLSTATE (or driver code) of a database failure, for metric labels and logs. */
+export function databaseErrorCode(error: unknown): string | undefined {
+  return codesOf(error).find((entry) => entry.code !== undefined && failureOf(entry.code))?.code;
 }

@@ -29,6 +29,11 @@ export function openPostgres(options: PostgresOptions): Database {
     max_lifetime: 60 * 30,
     onnotice: () => {},
     connection: { application_name: options.applicationName },
+    // postgres.js waits before reconnecting, 3^failures / 100 s up to 20 s by default, and a
+    // query waits with it: during an outage requests hung until their timeout (504) instead of
+    // failing fast with 503. Capped at half a second, still jittered: at most a few connection
+    // attempts a second per pooled connection while the database is down.
+    backoff: (retries: number) => (0.5 + Math.random() / 2) * Math.min(3 ** retries / 100, 0.5),
   });
   const scope = new AsyncLocalStorage<AbortSignal>();
   const url = new URL(options.url);

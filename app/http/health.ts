@@ -2,15 +2,19 @@
 // /health: the process and its event loop answer. It stays 200 while draining, or Kubernetes
 //   would restart a pod that is shutting down on purpose.
 // /ready: this instance should get traffic: not draining, the database answers quickly, and
-//   every migration this build needs is applied. Each check says why it failed.
+//   every migration this build needs is applied. The answer says which check failed and no
+//   more: it is on the public port, and hosts, error texts and migration names are the
+//   operator's business. The detail goes to the log, once each time it changes.
 import { Hono } from 'hono';
 import type { Database } from '../db/database.ts';
 import type { Lifecycle } from '../lifecycle/state.ts';
+import type { Logger } from '../telemetry/logger.ts';
 import type { AppEnv } from './env.ts';
 
 export interface ReadinessDeps {
   lifecycle: Lifecycle;
   db: Database;
+  logger: Logger;
   readyDbTimeoutMs: number;
   /** Names of the migrations this build needs that the database lacks. */
   missingMigrations: () => Promise<string[]>;
@@ -18,14 +22,26 @@ export interface ReadinessDeps {
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** Logs a failed check's detail when it differs from the last one logged (probes repeat). */
+function detailLog(logger: Logger) {
+  let last = '';
+  return {
+    failed(check: string, fields: Record<string, unknown>, key: string) {
+      if (key === last) return;
+      last = key;
+      logger.warn({ check, ...fields }, `readiness check failed: ${check}`);
+    },
+    passed() {
+      last = '';
+    },
+  };
 }
 
 export function healthRoutes(deps: ReadinessDeps): Hono<AppEnv> {
   const router = new Hono<AppEnv>();
   // Migrations are never un-applied under a running build, so once complete, stop asking.
   let schemaComplete = false;
+  const detail = detailLog(deps.logger);
 
   router.get('/health', (c) =>
     c.json({ status: 'ok', lifecycle: deps.lifecycle.state }, 200, NO_STORE),
@@ -34,27 +50,37 @@ export function healthRoutes(deps: ReadinessDeps): Hono<AppEnv> {
   router.get('/ready', async (c) => {
     const checks: Record<string, string> = { lifecycle: deps.lifecycle.state };
     let ready = deps.lifecycle.state === 'ready';
+    let failed = false;
     try {
       await deps.db.ping(deps.readyDbTimeoutMs);
       checks.database = 'ok';
     } catch (error) {
       ready = false;
-      checks.database = `unavailable: ${reason(error)}`;
+      failed = true;
+      checks.database = 'unavailable';
+      detail.failed('database', { err: error }, `database:${String(error)}`);
     }
     if (checks.database === 'ok' && !schemaComplete) {
       try {
         const missing = await deps.missingMigrations();
         schemaComplete = missing.length === 0;
-        checks.schema = schemaComplete ? 'ok' : `missing migrations: ${missing.join(', ')}`;
+        checks.schema = schemaComplete ? 'ok' : 'incomplete';
+        if (!schemaComplete) {
+          failed = true;
+          detail.failed('schema', { missingMigrations: missing }, `schema:${missing.join()}`);
+        }
       } catch (error) {
-        checks.schema = `unknown: ${reason(error)}`;
+        failed = true;
+        checks.schema = 'unknown';
+        detail.failed('schema', { err: error }, `schema:${String(error)}`);
       }
       ready &&= schemaComplete;
     } else if (schemaComplete) {
       checks.schema = 'ok';
     } else {
-      checks.schema = 'unknown: database unavailable';
+      checks.schema = 'unknown';
     }
+    if (!failed) detail.passed();
     return c.json({ status: ready ? 'ready' : 'not ready', checks }, ready ? 200 : 503, NO_STORE);
   });
 

@@ -32,6 +32,12 @@ export const problemTypes = {
     title: 'Email already in use',
     description: 'Another user has this email address (compared without regard to case).',
   },
+  conflict: {
+    status: 409,
+    title: 'Conflicts with existing data',
+    description:
+      'The write would break a rule the stored data keeps (a unique or reference constraint).',
+  },
   'payload-too-large': {
     status: 413,
     title: 'Request body too large',
@@ -70,6 +76,12 @@ export const problemTypes = {
     title: 'Service unavailable',
     description:
       'A dependency (usually the database) is not answering; retry after the `Retry-After` delay.',
+  },
+  'request-body-timeout': {
+    status: 408,
+    title: 'The request body arrived too slowly',
+    description:
+      'The client had not finished sending the body within `REQUEST_TIMEOUT_MS`; send it again, faster.',
   },
   'request-timeout': {
     status: 504,

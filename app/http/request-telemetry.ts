@@ -6,6 +6,7 @@
 // spans and flag evaluations find their request.
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Context, MiddlewareHandler } from 'hono';
+import { spanSafeError } from '../telemetry/error-serializer.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { RequestScope, Telemetry } from '../telemetry/telemetry.ts';
 import type { AppEnv } from './env.ts';
@@ -100,7 +101,8 @@ export function requestTelemetry(telemetry: Telemetry, logger: Logger): Middlewa
         // Server spans are errors for 5xx only: a 4xx is the client's mistake, not ours.
         if (c.res.status >= 500) {
           span.setAttribute('error.type', status);
-          if (c.error) span.recordException(c.error);
+          // A database error's message and stack quote the values sent: record its facts only.
+          if (c.error) span.recordException(spanSafeError(c.error));
           span.setStatus({ code: SpanStatusCode.ERROR });
         }
         span.end();

@@ -9,6 +9,7 @@ import {
   SpanStatusCode,
   type Tracer,
 } from '@opentelemetry/api';
+import { holdsDatabaseError } from './error-serializer.ts';
 import type { CatalogMetrics } from './metrics.ts';
 
 export interface DbTarget {
@@ -188,7 +189,12 @@ export function createQueryObserver(
         span.setAttribute('error.type', type);
         span.setStatus({
           code: SpanStatusCode.ERROR,
-          message: error instanceof Error ? error.message : String(error),
+          // Never the driver's message: PostgreSQL quotes the offending values in it.
+          message: holdsDatabaseError(error)
+            ? `database error ${type}`
+            : error instanceof Error
+              ? error.message
+              : String(error),
         });
         span.end();
       };

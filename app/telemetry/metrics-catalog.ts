@@ -77,6 +77,13 @@ export const appMetrics = {
     help: 'Queries waiting for a pooled connection.',
     labels: [],
   },
+  dbClientContention: {
+    name: 'db_client_contention_total',
+    type: 'counter',
+    help: 'Writes PostgreSQL aborted as the loser of a deadlock or a serialization check, by SQLSTATE (40P01, 40001) and what followed: `retried`, or `gave_up` after the last attempt (answered 503).',
+    labels: ['db_response_status_code', 'outcome'],
+    producer: 'app/db/retry.ts',
+  },
   featureFlagEvaluations: {
     name: 'feature_flag_evaluations_total',
     type: 'counter',

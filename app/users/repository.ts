@@ -1,8 +1,11 @@
 // Users in PostgreSQL through drizzle. The hot reads are prepared once per repository, so the
-// server plans them once per connection instead of once per request.
+// server plans them once per connection instead of once per request. Writes go through
+// `retryWrites`: two concurrent email swaps deadlock on the unique index, and the loser is run
+// again (app/db/retry.ts).
 import { asc, eq, gt, sql } from 'drizzle-orm';
 import type { Orm } from '../db/database.ts';
 import { violatedUniqueConstraint } from '../db/errors.ts';
+import type { RetryWrites } from '../db/retry.ts';
 import { users } from '../db/schema.ts';
 import { EmailTakenError } from './errors.ts';
 import type { NewUser, User, UserChanges } from './model.ts';
@@ -28,7 +31,12 @@ async function mapEmailConflict<T>(email: string | undefined, write: Promise<T>)
   }
 }
 
-export function createUsersRepository(orm: Orm): UsersRepository {
+const runOnce: RetryWrites = (work) => work();
+
+export function createUsersRepository(
+  orm: Orm,
+  retryWrites: RetryWrites = runOnce,
+): UsersRepository {
   const listAfter = orm
     .select()
     .from(users)
@@ -49,23 +57,29 @@ export function createUsersRepository(orm: Orm): UsersRepository {
       return row;
     },
     async insert(user) {
-      const [row] = await mapEmailConflict(user.email, orm.insert(users).values(user).returning());
+      const [row] = await retryWrites(() =>
+        mapEmailConflict(user.email, orm.insert(users).values(user).returning()),
+      );
       if (!row) throw new Error('insert returned no row');
       return row;
     },
     async update(id, changes, now) {
-      const [row] = await mapEmailConflict(
-        changes.email,
-        orm
-          .update(users)
-          .set({ ...changes, updatedAt: now })
-          .where(eq(users.id, id))
-          .returning(),
+      const [row] = await retryWrites(() =>
+        mapEmailConflict(
+          changes.email,
+          orm
+            .update(users)
+            .set({ ...changes, updatedAt: now })
+            .where(eq(users.id, id))
+            .returning(),
+        ),
       );
       return row;
     },
     async delete(id) {
-      const deleted = await orm.delete(users).where(eq(users.id, id)).returning({ id: users.id });
+      const deleted = await retryWrites(() =>
+        orm.delete(users).where(eq(users.id, id)).returning({ id: users.id }),
+      );
       return deleted.length > 0;
     },
   };

@@ -3,11 +3,15 @@
 // answer is never a 5xx, a 4xx is always a problem+json document, and a rejected request never
 // changes a row. Run counts are modest (seconds, not minutes); a failure prints its seed and the
 // shrunk request, which replays with `fc.assert(…, { seed, path })`.
+// Hostile families beside them: bytes that are not UTF-8, bodies of many unknown keys, made-up
+// API keys against the rate limit, concurrent writes racing for the same emails, and a database
+// that is gone (its answers, and log lines free of what the requests sent).
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, apiClient } from '../support/api-client.ts';
 import { startTestApp, type TestApp } from '../support/app-server.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { startObservedApp } from '../support/observed-app.ts';
 
 const RUNS = 120;
 const version = fc.constantFrom('v1', 'v2');
@@ -127,7 +131,28 @@ beforeAll(async () => {
     seeded.push(((await response.json()) as { id: number }).id);
   }
 });
+/** Answers the app gave so far, by status, from its own request-duration histogram. */
+async function statusCounts(target: TestApp): Promise<Record<string, number>> {
+  const { body: exposition } = await target.deps.telemetry.expose(undefined);
+  const counts: Record<string, number> = {};
+  for (const match of exposition.matchAll(
+    /^http_server_request_duration_seconds_count\{[^}]*http_response_status_code="(\d+)"[^}]*\} (\d+)$/gm,
+  )) {
+    const [, status = '', count = '0'] = match;
+    counts[status] = (counts[status] ?? 0) + Number(count);
+  }
+  return counts;
+}
+
 afterAll(async () => {
+  if (app) {
+    // Every family against the real database, seen from the server's side: not one 5xx.
+    const counts = await statusCounts(app);
+    expect(
+      Object.keys(counts).filter((status) => Number(status) >= 500),
+      `answers by status: ${JSON.stringify(counts)}`,
+    ).toEqual([]);
+  }
   await app?.close();
   await database?.drop();
 });
@@ -237,5 +262,168 @@ describe('whatever is sent, never a 5xx and never a changed row on a rejection',
       }),
       { numRuns: RUNS },
     );
+  });
+});
+
+/** True when `bytes` are well-formed UTF-8: the oracle for what the API must refuse. */
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('hostile bodies: never stored, never amplified', () => {
+  it('bytes that are not UTF-8 inside a valid body are refused with 400, nothing stored', async () => {
+    const encoder = new TextEncoder();
+    await fc.assert(
+      fc.asyncProperty(
+        version,
+        fc.uint8Array({ minLength: 1, maxLength: 12 }),
+        unique,
+        async (v, raw, email) => {
+          // Bytes below 0x80 only where they cannot end the JSON string early.
+          const bytes = raw.map((byte) => (byte < 0x80 ? 0x61 : byte));
+          const fields =
+            v === 'v1'
+              ? `"name":"Ada XX","email":"${email}"`
+              : `"firstName":"Ada XX","lastName":"L","email":"${email}"`;
+          const [before, after] = fields.split('XX') as [string, string];
+          const payload = new Uint8Array([
+            ...encoder.encode(`{${before}`),
+            ...bytes,
+            ...encoder.encode(`${after}}`),
+          ]);
+          const response = await api.call(`/api/${v}/users`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: payload,
+          });
+          const text = await response.text();
+          if (isUtf8(payload)) {
+            expect(response.status, text).toBeLessThan(500);
+          } else {
+            expect(response.status, text).toBe(400);
+            expect(JSON.parse(text)).toMatchObject({ type: '/problems/malformed-json' });
+          }
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('the stray 0xFF byte of a name is a 400, not a stored U+FFFD', async () => {
+    const body = Buffer.concat([
+      Buffer.from('{"firstName":"Ada '),
+      Buffer.from([0xff]),
+      Buffer.from('","lastName":"L","email":"ff@example.com"}'),
+    ]);
+    const response = await api.call('/api/v2/users', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(response.status).toBe(400);
+  });
+
+  it('many unknown keys get a bounded answer: 20 listed, the rest counted', async () => {
+    await fc.assert(
+      fc.asyncProperty(version, fc.integer({ min: 0, max: 200 }), async (v, count) => {
+        const fields: Record<string, unknown> = { email: 'keys@example.com' };
+        for (let index = 0; index < count; index++) fields[`k${index}`] = 1;
+        const response = await api.send('POST', `/api/${v}/users`, fields);
+        const problem = (await response.json()) as { errors: unknown[]; omittedErrors?: number };
+        expect(response.status).toBe(400);
+        expect(problem.errors.length).toBeLessThanOrEqual(20);
+        const total = problem.errors.length + (problem.omittedErrors ?? 0);
+        expect(total).toBeGreaterThanOrEqual(count);
+        if (total > 20) expect(problem.omittedErrors).toBe(total - 20);
+        expect(Number(response.headers.get('content-length') ?? 0)).toBeLessThan(4096);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe('concurrent writes racing for the same emails', () => {
+  it('never a 5xx, and the stored emails stay unique regardless of case', async () => {
+    const pool = ['race-a@example.com', 'RACE-B@example.com', 'race-c@example.com'];
+    const ids: number[] = [];
+    for (const [index, email] of pool.entries()) {
+      const response = await api.send('POST', '/api/v2/users', {
+        firstName: 'Race',
+        lastName: `P${index}`,
+        email,
+      });
+      ids.push(((await response.json()) as { id: number }).id);
+    }
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.tuple(
+            fc.constantFrom(...ids),
+            fc.constantFrom(...pool, ...pool.map((email) => email.toUpperCase())),
+          ),
+          { minLength: 2, maxLength: 6 },
+        ),
+        async (writes) => {
+          const responses = await Promise.all(
+            writes.map(([id, email]) => api.send('PATCH', `/api/v2/users/${id}`, { email })),
+          );
+          for (const response of responses) expect(response.status).toBeLessThan(500);
+          const rows = (await api.snapshot()) as { email: string }[];
+          const emails = rows.map((row) => row.email.toLowerCase());
+          expect(new Set(emails).size).toBe(emails.length);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+});
+
+describe('a database that is gone', () => {
+  it('answers 503 with Retry-After to any write, and logs none of what was sent', async () => {
+    const gone = await startObservedApp(
+      'postgres://postgres@127.0.0.1:1/nowhere',
+      { DB_CONNECT_TIMEOUT_MS: '500' },
+      { migrate: false },
+    );
+    const sent: string[] = [];
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          version,
+          fc.constantFrom('POST', 'PATCH'),
+          fc.stringMatching(/^[A-Z][a-z]{5,12}$/),
+          fc.stringMatching(/^[a-z]{6,12}$/),
+          async (v, method, name, local) => {
+            const email = `${local}@private.example`;
+            sent.push(name, email);
+            const payload =
+              v === 'v1'
+                ? { name: `${name} Doe`, email }
+                : { firstName: name, lastName: 'Doe', email };
+            const response = await fetch(
+              `${gone.url}/api/${v}/users${method === 'PATCH' ? '/1' : ''}`,
+              {
+                method,
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify(payload),
+              },
+            );
+            expect(response.status).toBe(503);
+            expect(response.headers.get('retry-after')).toBe('1');
+          },
+        ),
+        { numRuns: 25 },
+      );
+      const logged = JSON.stringify(gone.logs);
+      expect(gone.logs.length).toBeGreaterThan(0);
+      for (const value of sent) expect(logged).not.toContain(value);
+    } finally {
+      await gone.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 // Per-client, per-version rate limits shared by two app instances through a real Redis, and
 // requests that keep flowing when Redis goes away.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../support/app-server.ts';
+import { startTestApp, startTestAppOn, type TestApp } from '../support/app-server.ts';
 import { type RedisServer, startRedisServer } from '../support/redis-server.ts';
 import { describeWithTool } from '../support/tools.ts';
 
@@ -53,12 +53,12 @@ describeWithTool('redis-server', (redisBinary) => {
     expect(v2.headers.get('ratelimit')).toMatch(/^"v2";r=4;t=\d+$/);
   });
 
-  it('gives every client its own bucket: other addresses, API keys', async () => {
+  it('gives every address its own bucket, and a made-up API key none', async () => {
     expect((await get(first, '/api/v1/users', { 'x-forwarded-for': '203.0.113.8' })).status).toBe(
       200,
     );
     const keyed = { 'x-forwarded-for': '203.0.113.7', 'x-api-key': 'secret-key-1' };
-    expect((await get(first, '/api/v1/users', keyed)).status).toBe(200);
+    expect((await get(first, '/api/v1/users', keyed)).status).toBe(429);
   });
 
   it('trusts only the hops it is told to: a spoofed left-most X-Forwarded-For entry changes nothing', async () => {
@@ -82,6 +82,26 @@ describeWithTool('redis-server', (redisBinary) => {
     expect(counted.values.reduce((sum, value) => sum + value.value, 0)).toBe(5);
   });
 });
+
+it('does not let a client escape its limit by sending a fresh X-API-Key each time', async () => {
+  for (const hops of ['0', '1']) {
+    // On PostgreSQL: two embedded PGlite starts are slow on a loaded machine.
+    const app = await startTestAppOn('postgres', { RATE_LIMITS: 'v1=3', TRUST_PROXY_HOPS: hops });
+    try {
+      const client = { 'x-forwarded-for': '203.0.113.9' };
+      for (let attempt = 0; attempt < 3; attempt++)
+        expect((await fetch(`${app.url}/api/v1/users`, { headers: client })).status).toBe(200);
+      const statuses = new Set<number>();
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const headers = { ...client, 'x-api-key': `made-up-${attempt}` };
+        statuses.add((await fetch(`${app.url}/api/v1/users`, { headers })).status);
+      }
+      expect([...statuses], `TRUST_PROXY_HOPS=${hops}`).toEqual([429]);
+    } finally {
+      await app.close();
+    }
+  }
+}, 60_000);
 
 it('counts per process without Redis', async () => {
   const app = await startTestApp(undefined, { RATE_LIMITS: 'v1=2' });

@@ -27,9 +27,11 @@ function address(server: Server): number {
   return (server.address() as AddressInfo).port;
 }
 
+/** `migrate: false` leaves the database as it is (missing, unmigrated or unreachable). */
 export async function startObservedApp(
   databaseUrl: string,
   env: Record<string, string> = {},
+  { migrate = true }: { migrate?: boolean } = {},
 ): Promise<ObservedApp> {
   const config = loadConfig({
     LOG_LEVEL: 'info',
@@ -46,7 +48,7 @@ export async function startObservedApp(
   });
   const logger = createLogger({ level: config.LOG_LEVEL, redact: config.LOG_REDACT, destination });
   const deps = await buildDeps(config, logger);
-  await applyMigrations(deps.db, createLogger({ level: 'silent' }));
+  if (migrate) await applyMigrations(deps.db, createLogger({ level: 'silent' }));
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
   const metrics = createMetricsServer(deps.telemetry.expose);

@@ -29,10 +29,14 @@ const problemDetails = z
     detail: z.string().optional(),
     instance: z.string().meta({ description: 'The path that was requested.' }),
     requestId: z.string().meta({ description: 'Also in `X-Request-ID` and in the logs.' }),
-    errors: z
-      .array(fieldError)
+    errors: z.array(fieldError).optional().meta({
+      description: 'With `validation-error`: every bad field, not just the first (at most 20).',
+    }),
+    omittedErrors: z
+      .number()
+      .int()
       .optional()
-      .meta({ description: 'With `validation-error`: every bad field, not just the first.' }),
+      .meta({ description: 'With `validation-error`: how many bad fields `errors` leaves out.' }),
     supportedVersions: z
       .array(z.string())
       .optional()

@@ -1,7 +1,12 @@
 // The guard's pure parts and its webhook's input checks (the real Admin API is exercised in
 // test/flags/unleash-server.test.ts). Milliseconds.
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../telemetry/logger.ts';
+import type { UnleashAdmin } from '../admin-api.ts';
+import { flagNames } from '../catalog.ts';
 import { flagAlarms, type WebhookPayload } from './alertmanager.ts';
+import { createRolloutGuard } from './guard.ts';
 import { guardServer } from './server.ts';
 import { nextRollout } from './step-down.ts';
 
@@ -89,5 +94,69 @@ describe('the guard webhook', () => {
     const response = await post('{"version":"4","status":"resolved","alerts":[]}');
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ dryRun: true, actions: [] });
+  });
+});
+
+describe('the guard webhook against hostile clients', () => {
+  const app = guardServer({
+    guard: { handle: async () => [] },
+    webhookToken: 'a-token-of-sixteen+',
+    alertNames: ['Burn'],
+    dryRun: true,
+  });
+
+  it('refuses a wrong token before reading a byte of the body', async () => {
+    // A chunked body that sends one chunk and then never ends: reading it would never finish.
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"version":'));
+      },
+    });
+    const answer = app.request('/alerts', {
+      method: 'POST',
+      headers: { authorization: 'Bearer wrong', 'content-type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    const late = new Promise<'still reading'>((resolve) =>
+      setTimeout(resolve, 2_000, 'still reading'),
+    );
+    const response = await Promise.race([answer, late]);
+    expect(response).not.toBe('still reading');
+    expect((response as Response).status).toBe(401);
+    expect((response as Response).headers.get('connection')).toBe('close');
+  });
+});
+
+const [FLAG = 'new_recommendation_algo'] = flagNames;
+
+describe('a failed Admin API call', () => {
+  it('answers a generic reason and logs the detail', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    const guard = createRolloutGuard({
+      admin: {
+        feature: async () => {
+          throw new Error('Unleash 500: <html>internal stack at db-host-7:5432</html>');
+        },
+      } as unknown as UnleashAdmin,
+      environment: 'production',
+      steps: [50],
+      cooldownMs: 0,
+      dryRun: false,
+      audit: createLogger({ level: 'info', destination }),
+    });
+    const [action] = await guard.handle([{ flag: FLAG, variants: ['on'], fingerprints: [] }]);
+    expect(action).toEqual({
+      flag: FLAG,
+      action: 'failed',
+      reason: 'the Unleash Admin API call failed',
+    });
+    expect(lines.join('')).toContain('db-host-7:5432');
   });
 });

@@ -106,11 +106,10 @@ export function createRolloutGuard(options: RolloutGuardOptions): RolloutGuard {
         lastAction.set(flag, clock());
       return action;
     } catch (error) {
-      return {
-        flag,
-        action: 'failed',
-        reason: error instanceof Error ? error.message : String(error),
-      };
+      // The Admin API's error can quote its own internals: the detail goes to the log, the
+      // webhook's answer (and the audit line) get a generic reason.
+      options.audit.warn({ err: error, flag }, 'rollout guard: Unleash Admin API call failed');
+      return { flag, action: 'failed', reason: 'the Unleash Admin API call failed' };
     }
   }
 

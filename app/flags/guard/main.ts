@@ -1,13 +1,11 @@
 // The rollout guard's entry: `npm run guard` (or `node app/flags/guard/main.ts`). A separate
 // process from the app, because it holds an Unleash ADMIN token that no app replica should
 // carry, and because one instance keeps the per-flag cooldown in one place. Run one replica.
-import type { Server } from 'node:http';
-import { createAdaptorServer } from '@hono/node-server';
 import { loadConfigOrReport } from '../../config.ts';
 import { createLogger } from '../../telemetry/logger.ts';
 import { createUnleashAdmin } from '../admin-api.ts';
 import { createRolloutGuard } from './guard.ts';
-import { guardServer } from './server.ts';
+import { guardNodeServer, guardServer } from './server.ts';
 
 function fail(message: string): never {
   console.error(message);
@@ -39,14 +37,14 @@ const guard = createRolloutGuard({
     component: 'rollout-guard',
   }),
 });
-const server = createAdaptorServer({
-  fetch: guardServer({
+const server = guardNodeServer(
+  guardServer({
     guard,
     webhookToken: config.GUARD_WEBHOOK_TOKEN as string,
     alertNames: config.GUARD_ALERTS,
     dryRun: config.GUARD_DRY_RUN,
-  }).fetch,
-}) as Server;
+  }),
+);
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {

@@ -1,20 +1,18 @@
-// Who a request counts against: an API key when the client sends one (hashed, so keys never sit
-// in Redis or logs), otherwise the client's address. Behind proxies the socket address is the
-// proxy's — everyone would share one bucket — so with TRUST_PROXY_HOPS=n the address is taken
-// from X-Forwarded-For, n entries from the right: those are the ones our own proxies appended.
-// Entries further left are whatever the client claimed and are never trusted.
-import { createHash } from 'node:crypto';
+// Who a request counts against: the client's address, and nothing the client merely claims.
+// A header such as X-API-Key is not an identity here: the API issues no keys and checks none, so
+// a client choosing its own bucket by sending a fresh value would escape its limit at will.
+// Behind proxies the socket address is the proxy's — everyone would share one bucket — so with
+// TRUST_PROXY_HOPS=n the address is taken from X-Forwarded-For, n entries from the right: those
+// are the ones our own proxies appended. Entries further left are whatever the client claimed
+// and are never trusted.
 
-export const API_KEY_HEADER = 'X-API-Key';
-
-export interface ClientKeyInput {
-  apiKey: string | undefined;
+export interface ClientAddressInput {
   forwardedFor: string | undefined;
   socketAddress: string | undefined;
   trustedProxyHops: number;
 }
 
-export function clientAddress(input: Omit<ClientKeyInput, 'apiKey'>): string {
+export function clientAddress(input: ClientAddressInput): string {
   if (input.trustedProxyHops > 0 && input.forwardedFor) {
     const hops = input.forwardedFor
       .split(',')
@@ -26,10 +24,4 @@ export function clientAddress(input: Omit<ClientKeyInput, 'apiKey'>): string {
     if (hops[0]) return hops[0];
   }
   return input.socketAddress ?? 'unknown';
-}
-
-export function clientKey(input: ClientKeyInput): string {
-  if (input.apiKey)
-    return `key:${createHash('sha256').update(input.apiKey).digest('base64url').slice(0, 22)}`;
-  return `ip:${clientAddress(input)}`;
 }

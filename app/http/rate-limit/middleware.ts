@@ -1,4 +1,5 @@
-// Per-client, per-version rate limits (v1, the deprecated version, has a lower limit than v2). Answers carry
+// Per-client (per address: client-key.ts), per-version rate limits (v1, the deprecated version,
+// has a lower limit than v2). Answers carry
 // the IETF RateLimit-Policy / RateLimit fields (draft-ietf-httpapi-ratelimit-headers); a client
 // over its limit gets a 429 problem with Retry-After. If the store fails, the request goes
 // through: a broken Redis must not take the API down with it (fail open, reported).
@@ -6,7 +7,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { ApiVersionId } from '../../api/versions.ts';
 import type { AppEnv } from '../env.ts';
 import { problemResponse } from '../problem.ts';
-import { API_KEY_HEADER, clientKey } from './client-key.ts';
+import { clientAddress } from './client-key.ts';
 import type { RateLimitStore } from './store.ts';
 
 export interface RateLimitOptions {
@@ -31,8 +32,7 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
     const version = c.get('apiVersion')?.version;
     const limit = version && options.limits[version];
     if (!version || !limit) return next();
-    const key = `${version}:${clientKey({
-      apiKey: c.req.header(API_KEY_HEADER),
+    const key = `${version}:ip:${clientAddress({
       forwardedFor: c.req.header('x-forwarded-for'),
       socketAddress: socketAddress(c),
       trustedProxyHops: options.trustedProxyHops,
