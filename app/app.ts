@@ -4,7 +4,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
-import { negotiate, routedPath, VERSION_HEADER } from './api/negotiation.ts';
+import { createNegotiator, routedPath } from './api/negotiation.ts';
 import { loadDocsAssets } from './api/openapi/docs-page.ts';
 import { buildApiDocuments } from './api/openapi/documents.ts';
 import { openApiRoutes } from './api/openapi/routes.ts';
@@ -86,14 +86,9 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   });
   const fallbackVersion = defaultVersion(config);
   // Unversioned API paths are routed to the negotiated version's routes (app/api/negotiation.ts).
+  const negotiate = createNegotiator(fallbackVersion, requestedPath);
   const app = new Hono<AppEnv>({
-    getPath: (request) => {
-      const path = requestedPath(request.url);
-      return routedPath(
-        path,
-        negotiate(path, request.headers.get(VERSION_HEADER), fallbackVersion),
-      );
-    },
+    getPath: (request) => routedPath(requestedPath(request.url), negotiate(request)),
   });
 
   app.use(requestId());
@@ -111,7 +106,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   publishSunsetDates(deps.telemetry.metrics.apiVersionSunset);
   app.use(
     apiVersioning({
-      defaultVersion: fallbackVersion,
+      negotiate,
       clock: deps.clock,
       onUse: versionUsage.onUse,
       onDeprecatedUse: versionUsage.onDeprecatedUse,

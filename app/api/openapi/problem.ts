@@ -37,6 +37,10 @@ const problemDetails = z
       .array(z.string())
       .optional()
       .meta({ description: 'With `unsupported-version`: the versions that exist.' }),
+    conflictingVersions: z.record(z.string(), z.string()).optional().meta({
+      description:
+        'With `conflicting-versions`: what each place named (`header`, `query`, `media_type`).',
+    }),
     successor: z
       .string()
       .nullable()
