@@ -12,7 +12,7 @@
 // a conflict (400 naming both); an `Accept` no version can satisfy is a 406; an unknown version
 // in the URL, header or query is a 400 listing the supported ones.
 import { type Acceptance, acceptances, type VersionedMediaType } from './media-type.ts';
-import { isDocumentationPath } from './openapi/routes.ts';
+import { isDocumentationPath } from './openapi/documentation-path.ts';
 import { type ApiVersionId, findVersion, resolveVersion } from './versions.ts';
 
 export type VersionSource = 'url' | 'header' | 'query' | 'media_type' | 'default';
@@ -72,6 +72,13 @@ export function queryVersions(url: string): string[] | undefined {
     else values = [value];
   }
   return values;
+}
+
+/** A query without `version`, which chose the version before routing: no handler's to read. */
+export function withoutVersion(query: Record<string, string>): Record<string, string> {
+  if (!(VERSION_PARAMETER in query)) return query;
+  const { [VERSION_PARAMETER]: _version, ...rest } = query;
+  return rest;
 }
 
 /** How the version was named for a person reading the error. */

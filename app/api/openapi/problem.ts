@@ -49,7 +49,7 @@ const problemDetails = z
   })
   .meta({ id: 'Problem', description: 'An RFC 9457 problem document.' });
 
-export type ErrorStatus = 400 | 404 | 409 | 410 | 413 | 415 | 429 | 500 | 503 | 504;
+export type ErrorStatus = 400 | 404 | 406 | 409 | 410 | 413 | 415 | 429 | 500 | 503 | 504;
 
 /** The catalog's problem types answered with `status`, for the response's description. */
 function typesWithStatus(status: ErrorStatus): ProblemType[] {

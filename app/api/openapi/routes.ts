@@ -23,14 +23,6 @@ export function acceptsGzip(header: string | undefined): boolean {
   return accepted;
 }
 
-// Versioned or not: `/api/docs` is the negotiated version's page.
-const DOCUMENTATION_PATH = /^\/api(?:\/v\d+)?\/(?:openapi\.json$|docs(?:\/|$))/;
-
-/** Requests for documentation, not for the API itself (the usage metric leaves them out). */
-export function isDocumentationPath(path: string): boolean {
-  return DOCUMENTATION_PATH.test(path);
-}
-
 export function openApiRoutes(
   documents: Record<ApiVersionId, VersionDocuments>,
   assets: Record<string, DocsAsset>,
