@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { createNegotiator, routedPath } from './api/negotiation.ts';
-import { loadDocsAssets } from './api/openapi/docs-page.ts';
+import { loadDocsAssets, loadMigrationGuides } from './api/openapi/docs-page.ts';
 import { buildApiDocuments } from './api/openapi/documents.ts';
 import { openApiRoutes } from './api/openapi/routes.ts';
 import { usersV1 } from './api/v1/users.ts';
@@ -138,8 +138,9 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/', healthRoutes({ ...deps, readyDbTimeoutMs: config.READY_DB_TIMEOUT_MS }));
   app.route('/', problemDocs());
   // Each version's OpenAPI document is built once, here, from the schemas its routes validate
-  // with; the docs page's assets are read once from the installed swagger-ui-dist.
-  app.route('/', openApiRoutes(buildApiDocuments(), loadDocsAssets()));
+  // with; the docs page's assets are read once from the installed swagger-ui-dist, the
+  // migration guides once from docs/api/.
+  app.route('/', openApiRoutes(buildApiDocuments(), loadDocsAssets(), loadMigrationGuides()));
   app.route('/api/v1/users', usersV1(users));
   app.route('/api/v2/users', usersV2(users));
   app.route(

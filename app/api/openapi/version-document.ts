@@ -63,7 +63,7 @@ function day(date: Date): string {
 function lifecycle(version: ApiVersion): string {
   if (!version.deprecatedAt) return 'The current version.';
   const successor = version.successor
-    ? ` Move to [${version.successor}](/api/${version.successor}/docs).`
+    ? ` Move to [${version.successor}](/api/${version.successor}/docs)${version.migrationGuide ? ` with [the migration guide](${version.migrationGuide.path})` : ''}.`
     : '';
   const sunset = version.sunsetAt
     ? ` From ${day(version.sunsetAt)} (its sunset) every request is answered \`410 Gone\`, pointing at the successor.`
