@@ -72,7 +72,7 @@ function parseRange(text: string): MediaRange | undefined {
 }
 
 /** The media ranges of an Accept header that a version's JSON can match. */
-export function parseAccept(header: string): MediaRange[] {
+function parseAccept(header: string): MediaRange[] {
   const ranges: MediaRange[] = [];
   for (const text of header.split(',')) {
     const range = parseRange(text);
@@ -86,7 +86,7 @@ export function parseAccept(header: string): MediaRange[] {
  * weight (RFC 9110: `application/json;version=1;q=0, *\/*` refuses v1 as JSON); the best type
  * wins, a named one before a wildcard, plain JSON first on a tie.
  */
-export function acceptance(ranges: readonly MediaRange[], version: ApiVersionId): Acceptance {
+function acceptance(ranges: readonly MediaRange[], version: ApiVersionId): Acceptance {
   let best: Acceptance = {
     version,
     q: 0,

@@ -15,7 +15,7 @@ import { type Acceptance, acceptances, type VersionedMediaType } from './media-t
 import { isDocumentationPath } from './openapi/documentation-path.ts';
 import { type ApiVersionId, findVersion, resolveVersion } from './versions.ts';
 
-export type VersionSource = 'url' | 'header' | 'query' | 'media_type' | 'default';
+type VersionSource = 'url' | 'header' | 'query' | 'media_type' | 'default';
 
 /** A version a request asked for, as it was sent, and where. */
 export interface VersionSignal {
