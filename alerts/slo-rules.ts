@@ -37,14 +37,24 @@ export interface RuleGroup {
 const DURATION = 'http_server_request_duration_seconds';
 const PERIOD = `${PERIOD_DAYS}d`;
 
-/** The rate (or increase, for the whole period) of bad and of all events over `window`. */
-function sliQueries(slo: Slo, window: string): { errors: string; total: string } {
+/**
+ * The rate (or increase, for the whole period) of bad and of all events over `window`. `scope`
+ * narrows each per-series rate before it is summed (the canary analysis keeps one colour's).
+ */
+export function sliQueries(
+  slo: Slo,
+  window: string,
+  scope: (rate: string) => string = (rate) => rate,
+): { errors: string; total: string } {
   const fn = window === PERIOD ? 'increase' : 'rate';
   const { sli } = slo;
-  const total = `sum(${fn}(${DURATION}_count{${sli.selector}}[${window}]))`;
+  const sum = (series: string) => `sum(${scope(`${fn}(${series}[${window}])`)})`;
+  const total = sum(`${DURATION}_count{${sli.selector}}`);
   if (sli.kind === 'availability') {
     return {
-      errors: `sum(${fn}(${DURATION}_count{${sli.selector},http_response_status_code=~"${sli.badStatus}"}[${window}]))`,
+      errors: sum(
+        `${DURATION}_count{${sli.selector},http_response_status_code=~"${sli.badStatus}"}`,
+      ),
       total,
     };
   }
@@ -52,10 +62,7 @@ function sliQueries(slo: Slo, window: string): { errors: string; total: string }
   const le = Number.isInteger(sli.thresholdSeconds)
     ? `le=~"${sli.thresholdSeconds}(\\\\.0)?"`
     : `le="${sli.thresholdSeconds}"`;
-  return {
-    errors: `(${total} - sum(${fn}(${DURATION}_bucket{${sli.selector},${le}}[${window}])))`,
-    total,
-  };
+  return { errors: `(${total} - ${sum(`${DURATION}_bucket{${sli.selector},${le}}`)})`, total };
 }
 
 export function sloLabels(slo: Slo): Record<string, string> {

@@ -68,6 +68,17 @@ const spanSeries = ({ exported, dropped }: { exported: number; dropped: number }
   [`otel_sdk_spans_dropped_total{job="${JOB}",instance="a",reason="export_failed"}`]: '0x60',
 });
 
+/** Requests answered a minute by one instance: `limited` of them 429, the rest 200. */
+const statusSeries = ({ limited, total }: { limited: number; total: number }) => ({
+  [`http_server_request_duration_seconds_count{job="${JOB}",namespace="prod",instance="a",http_route="/api/v1/users",http_response_status_code="429"}`]: `0+${limited}x60`,
+  [`http_server_request_duration_seconds_count{job="${JOB}",namespace="prod",instance="a",http_route="/api/v1/users",http_response_status_code="200"}`]: `0+${total - limited}x60`,
+});
+
+/** The share of requests answered 429 over `window`, per job and namespace. */
+const rateLimitedRatio = (window: string) =>
+  `sum by (job, namespace) (rate(http_server_request_duration_seconds_count{job="${JOB}",http_response_status_code="429"}[${window}]))\n` +
+  `/ sum by (job, namespace) (rate(http_server_request_duration_seconds_count{job="${JOB}"}[${window}]))`;
+
 export const symptomAlerts: SymptomAlert[] = [
   {
     alert: 'MyappTargetDown',
@@ -400,6 +411,60 @@ export const symptomAlerts: SymptomAlert[] = [
             '0+10x150',
           [`api_version_sunset_timestamp_seconds{job="${JOB}",instance="a",api_version="v1"}`]: `${31 * 86400}x150`,
         },
+        firing: [],
+      },
+    ],
+  },
+  {
+    alert: 'MyappRateLimitStoreFailing',
+    expr: `sum by (job, namespace) (rate(rate_limit_store_errors_total{job="${JOB}"}[5m])) > 0`,
+    for: '10m',
+    severity: 'warning',
+    summary: 'Rate limits are not enforced: the shared rate-limit store (Redis) keeps failing.',
+    description:
+      'myapp in {{ $labels.namespace }} has let requests through uncounted for 10 minutes because Redis failed or answered slower than REDIS_TIMEOUT_MS. The API keeps serving (fail open), but no client is limited.',
+    dashboard: 'red',
+    tests: [
+      {
+        name: 'fires when requests keep being let through uncounted',
+        evalTime: '30m',
+        series: {
+          [`rate_limit_store_errors_total{job="${JOB}",namespace="prod",instance="a",error_type="Error"}`]:
+            '0+12x60',
+        },
+        firing: [{ job: JOB, namespace: 'prod' }],
+      },
+      {
+        name: 'stays quiet when the store stopped failing long ago',
+        evalTime: '30m',
+        series: {
+          [`rate_limit_store_errors_total{job="${JOB}",namespace="prod",instance="a",error_type="Error"}`]:
+            '0+12x5 60x55',
+        },
+        firing: [],
+      },
+    ],
+  },
+  {
+    alert: 'MyappManyRequestsRateLimited',
+    expr: `${rateLimitedRatio('10m')} > 0.05`,
+    for: '15m',
+    severity: 'warning',
+    summary: 'Over 5% of myapp requests are answered 429 Too Many Requests.',
+    description:
+      "myapp in {{ $labels.namespace }} has refused over 5% of its requests with 429 for 15 minutes. Either a few clients exceed their limits, or the limits count the wrong thing: behind a proxy with TRUST_PROXY_HOPS too low every user shares the proxy's bucket.",
+    dashboard: 'red',
+    tests: [
+      {
+        name: 'fires when 10 of 100 requests a minute are refused',
+        evalTime: '40m',
+        series: statusSeries({ limited: 10, total: 100 }),
+        firing: [{ job: JOB, namespace: 'prod' }],
+      },
+      {
+        name: 'stays quiet when 2 of 100 requests a minute are refused',
+        evalTime: '40m',
+        series: statusSeries({ limited: 2, total: 100 }),
         firing: [],
       },
     ],

@@ -112,15 +112,22 @@ export function createApp(deps: Deps): Hono<AppEnv> {
       onDeprecatedUse: versionUsage.onDeprecatedUse,
     }),
   );
+  const reportStoreError = reportEvery(10_000, (error, suppressed) =>
+    logger.warn({ err: error, suppressed }, 'rate-limit store failed; requests let through'),
+  );
   app.use(
     rateLimit({
       store: deps.rateLimitStore,
       limits: config.RATE_LIMITS,
       windowMs: config.RATE_LIMIT_WINDOW_MS,
       trustedProxyHops: config.TRUST_PROXY_HOPS,
-      onStoreError: reportEvery(10_000, (error, suppressed) =>
-        logger.warn({ err: error, suppressed }, 'rate-limit store failed; requests let through'),
-      ),
+      onStoreError: (error) => {
+        // Counted every time (the alert's input), logged at most every 10 s.
+        deps.telemetry.metrics.rateLimitStoreErrors.inc({
+          error_type: error instanceof Error ? error.name : 'unknown',
+        });
+        reportStoreError(error);
+      },
     }),
   );
   app.use(requestTimeout(config.REQUEST_TIMEOUT_MS, db));

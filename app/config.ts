@@ -165,6 +165,11 @@ const variables = {
     default: '8',
     doc: 'Retries, with jittered exponential backoff, after a migration gave up on a lock (SQLSTATE 55P03).',
   },
+  MIGRATION_DATABASE_WAIT_MS: {
+    schema: integer(0, DAY_MS),
+    default: '120000',
+    doc: "How long the migration command waits, retrying with a logged backoff, for a database that refuses connections or is starting (the in-chart PostgreSQL starts beside the first install's Job); a wrong password fails at once.",
+  },
   BACKFILL_BATCH_SIZE: {
     schema: integer(1, 1_000_000),
     default: '1000',

@@ -6,14 +6,14 @@ the test pods agree.
 {{/* The in-chart PostgreSQL's URL (its password is restricted by the schema to URL-safe characters). */}}
 {{- define "myapp.postgresql.url" -}}
 {{- $pg := .Values.postgresql -}}
-{{- printf "postgresql://%s:%s@%s:5432/%s" $pg.auth.username $pg.auth.password (include "myapp.nameWith" (dict "root" . "suffix" "postgresql")) $pg.auth.database -}}
+{{- printf "postgresql://%s:%s@%s:5432/%s" $pg.auth.username $pg.auth.password (include "myapp.postgresql.name" .) $pg.auth.database -}}
 {{- end -}}
 
 {{/* secretKeyRef of DATABASE_URL for the app pods, as YAML; empty with the embedded database. */}}
 {{- define "myapp.databaseUrlRef" -}}
 {{- $v := .Values -}}
 {{- if $v.postgresql.enabled -}}
-name: {{ include "myapp.nameWith" (dict "root" . "suffix" "postgresql") }}
+name: {{ include "myapp.postgresql.name" . }}
 key: database-url
 {{- else if $v.externalDatabase.existingSecret -}}
 name: {{ $v.externalDatabase.existingSecret }}
@@ -61,6 +61,32 @@ key: UNLEASH_API_TOKEN
 {{- end -}}
 {{- end -}}
 
+{{/* TRUST_PROXY_HOPS: the value, or one hop (the ingress controller or gateway) when outside
+     traffic comes through the chart's Ingress or HTTPRoute, else none. */}}
+{{- define "myapp.trustedProxyHops" -}}
+{{- $hops := .Values.rateLimit.trustedProxyHops -}}
+{{- if kindIs "invalid" $hops -}}
+{{- ternary "1" "0" (or .Values.ingress.enabled .Values.httpRoute.enabled) -}}
+{{- else -}}
+{{- $hops | int | toString -}}
+{{- end -}}
+{{- end -}}
+
+{{/* secretKeyRef of REDIS_URL, as YAML; empty when each pod counts rate limits itself. */}}
+{{- define "myapp.redisUrlRef" -}}
+{{- $v := .Values -}}
+{{- if $v.redis.enabled -}}
+name: {{ include "myapp.nameWith" (dict "root" . "suffix" "redis") }}
+key: redis-url
+{{- else if $v.externalRedis.existingSecret -}}
+name: {{ $v.externalRedis.existingSecret }}
+key: {{ $v.externalRedis.existingSecretKey }}
+{{- else if $v.externalRedis.url -}}
+name: {{ include "myapp.fullname" . }}
+key: REDIS_URL
+{{- end -}}
+{{- end -}}
+
 {{- define "myapp.unleashUrl" -}}
 {{- if .Values.unleash.enabled -}}
 {{- printf "http://%s:4242/api" (include "myapp.nameWith" (dict "root" . "suffix" "unleash")) -}}
@@ -72,7 +98,21 @@ key: UNLEASH_API_TOKEN
 {{/* Does the chart own a Secret `<fullname>` for the app (credentials given as plain values)? */}}
 {{- define "myapp.ownsSecret" -}}
 {{- $v := .Values -}}
-{{- if or (and $v.externalDatabase.url (not $v.externalDatabase.existingSecret)) $v.externalUnleash.token -}}true{{- end -}}
+{{- if or (and $v.externalDatabase.url (not $v.externalDatabase.existingSecret)) $v.externalUnleash.token $v.externalRedis.url -}}true{{- end -}}
+{{- end -}}
+
+{{/* The data of that Secret (secret.yaml), also hashed into the pods' checksum annotation. */}}
+{{- define "myapp.ownSecretData" -}}
+{{- $v := .Values -}}
+{{- if and $v.externalDatabase.url (not $v.externalDatabase.existingSecret) }}
+DATABASE_URL: {{ $v.externalDatabase.url | b64enc | quote }}
+{{- end }}
+{{- if $v.externalUnleash.token }}
+UNLEASH_API_TOKEN: {{ $v.externalUnleash.token | b64enc | quote }}
+{{- end }}
+{{- if $v.externalRedis.url }}
+REDIS_URL: {{ $v.externalRedis.url | b64enc | quote }}
+{{- end }}
 {{- end -}}
 
 {{/*
@@ -109,6 +149,15 @@ duplicate list keys, and a silent override would break "one value drives shutdow
 {{- $env = append $env (dict "name" "UNLEASH_API_TOKEN" "valueFrom" (dict "secretKeyRef" $token)) -}}
 {{- end -}}
 {{- end -}}
+{{- with $v.rateLimit.limits -}}
+{{- $env = append $env (dict "name" "RATE_LIMITS" "value" .) -}}
+{{- end -}}
+{{- $env = append $env (dict "name" "RATE_LIMIT_WINDOW_MS" "value" (toString (mul $v.rateLimit.windowSeconds 1000))) -}}
+{{- $env = append $env (dict "name" "TRUST_PROXY_HOPS" "value" (include "myapp.trustedProxyHops" $root)) -}}
+{{- $redis := include "myapp.redisUrlRef" $root | fromYaml -}}
+{{- if $redis -}}
+{{- $env = append $env (dict "name" "REDIS_URL" "valueFrom" (dict "secretKeyRef" $redis)) -}}
+{{- end -}}
 {{- $env = append $env (dict "name" "OTEL_SERVICE_NAME" "value" (include "myapp.name" $root)) -}}
 {{- if $v.otel.endpoint -}}
 {{- $env = append $env (dict "name" "OTEL_EXPORTER_OTLP_ENDPOINT" "value" $v.otel.endpoint) -}}
@@ -121,7 +170,8 @@ duplicate list keys, and a silent override would break "one value drives shutdow
 {{- toYaml $env -}}
 {{- end -}}
 
-{{/* A migration Job's env: its settings inline (hooks may run before the ConfigMap exists). */}}
+{{/* A migration Job's env: its settings inline (hooks may run before the ConfigMap exists):
+     (dict "root" $ "colour" "blue" "hook" true). A hook reads the URL through the hook Secret. */}}
 {{- define "myapp.jobEnv" -}}
 {{- $root := .root -}}
 {{- $v := $root.Values -}}
@@ -132,7 +182,8 @@ duplicate list keys, and a silent override would break "one value drives shutdow
 {{- $env = append $env (dict "name" $name "value" (toString $value)) -}}
 {{- end -}}
 {{- $env = append $env (dict "name" "RELEASE" "value" $colour.release) -}}
-{{- $env = append $env (dict "name" "DATABASE_URL" "valueFrom" (dict "secretKeyRef" (include "myapp.migrations.databaseUrlRef" $root | fromYaml))) -}}
+{{- $ref := ternary (include "myapp.migrations.databaseUrlRef" $root) (include "myapp.databaseUrlRef" $root) (ne .hook false) -}}
+{{- $env = append $env (dict "name" "DATABASE_URL" "valueFrom" (dict "secretKeyRef" ($ref | fromYaml))) -}}
 {{- $env = concat $env $v.extraEnv -}}
 {{- include "myapp.uniqueEnv" $env -}}
 {{- toYaml $env -}}
@@ -162,4 +213,20 @@ duplicate list keys, and a silent override would break "one value drives shutdow
 {{- if $list -}}
 {{- toYaml $list -}}
 {{- end -}}
+{{- end -}}
+
+{{/* What the app pods read from the chart's ConfigMap: `config`. */}}
+{{- define "myapp.checksum.config" -}}
+{{- .Values.config | toJson | sha256sum -}}
+{{- end -}}
+
+{{/* What the app pods read from the chart's Secrets: the credentials given as values (the app's
+     own Secret, the in-chart PostgreSQL's URL, the in-chart Unleash's backend token, Redis). */}}
+{{- define "myapp.checksum.secret" -}}
+{{- $v := .Values -}}
+{{- $data := dict "database" (include "myapp.databaseUrlRef" .) "unleash" (include "myapp.unleashTokenRef" .) "redis" (include "myapp.redisUrlRef" .) -}}
+{{- if include "myapp.ownsSecret" . }}{{ $_ := set $data "own" (include "myapp.ownSecretData" .) }}{{ end -}}
+{{- if $v.postgresql.enabled }}{{ $_ := set $data "postgresql" (include "myapp.postgresql.url" .) }}{{ end -}}
+{{- if $v.unleash.enabled }}{{ $_ := set $data "unleashToken" $v.unleash.backendToken }}{{ end -}}
+{{- $data | toJson | sha256sum -}}
 {{- end -}}

@@ -22,10 +22,18 @@ release's life, because a Deployment's selector is immutable.
 {{- end -}}
 {{- end -}}
 
-{{/* A name derived from the full name: (dict "root" $ "suffix" "blue"). Suffix kept whole. */}}
+{{/* A name derived from the full name: (dict "root" $ "suffix" "blue" ["max" 52]). Suffix kept
+     whole; 63 characters at most unless `max` says less. */}}
 {{- define "myapp.nameWith" -}}
 {{- $suffix := printf "-%s" .suffix -}}
-{{- printf "%s%s" (include "myapp.fullname" .root | trunc (int (sub 63 (len $suffix))) | trimSuffix "-") $suffix -}}
+{{- $max := int (default 63 .max) -}}
+{{- printf "%s%s" (include "myapp.fullname" .root | trunc (int (sub $max (len $suffix))) | trimSuffix "-") $suffix -}}
+{{- end -}}
+
+{{/* The in-chart PostgreSQL's name. A StatefulSet labels its pods `controller-revision-hash:
+     <name>-<10-character hash>`, a label value of 63 characters at most: 52 for the name. */}}
+{{- define "myapp.postgresql.name" -}}
+{{- include "myapp.nameWith" (dict "root" . "suffix" "postgresql" "max" 52) -}}
 {{- end -}}
 
 {{- define "myapp.chart" -}}
@@ -46,14 +54,32 @@ app.kubernetes.io/component: {{ .component }}
 
 {{/* Every object's labels: (dict "root" $ "component" "api" ["version" "1.4.2"]). */}}
 {{- define "myapp.labels" -}}
+{{ include "myapp.stableLabels" . }}
+helm.sh/chart: {{ include "myapp.chart" .root }}
+{{- end -}}
+
+{{/* The labels of the colour Deployments and of every pod template: the same without the chart's
+     version, so that a new chart version changes no Deployment that runs the same image and
+     restarts no pod (a chart bump must leave the live colour alone). */}}
+{{- define "myapp.stableLabels" -}}
 {{ include "myapp.selectorLabels" . }}
 app.kubernetes.io/version: {{ include "myapp.labelValue" (default .root.Chart.AppVersion .version) | quote }}
 app.kubernetes.io/part-of: {{ include "myapp.name" .root }}
 app.kubernetes.io/managed-by: {{ .root.Release.Service }}
-helm.sh/chart: {{ include "myapp.chart" .root }}
 {{- with .root.Values.commonLabels }}
 {{ toYaml . }}
 {{- end }}
+{{- end -}}
+
+{{/* The ServiceAccount of the migration hook Jobs: hooks run before the release's own objects
+     exist (pre-install), and the ServiceAccount admission controller refuses a pod whose account
+     does not exist yet, so the chart's account for them is a hook itself (migrations.yaml). */}}
+{{- define "myapp.hookServiceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- include "myapp.nameWith" (dict "root" . "suffix" "migrations") -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
 {{- end -}}
 
 {{- define "myapp.serviceAccountName" -}}
@@ -71,6 +97,6 @@ helm.sh/hook: {{ .events }}
 helm.sh/hook-weight: {{ .weight | quote }}
 helm.sh/hook-delete-policy: {{ default "before-hook-creation" .deletePolicy }}
 argocd.argoproj.io/hook: {{ .argo }}
-argocd.argoproj.io/hook-delete-policy: BeforeHookCreation
+argocd.argoproj.io/hook-delete-policy: {{ default "BeforeHookCreation" .argoDeletePolicy }}
 argocd.argoproj.io/sync-wave: {{ .weight | quote }}
 {{- end -}}

@@ -13,21 +13,37 @@ Usage: $state := include "myapp.state" . | fromYaml
 {{- $bluegreen := eq $v.strategy "bluegreen" -}}
 {{- $active := $v.blueGreen.activeColor -}}
 {{- $idle := ternary "green" "blue" (eq $active "blue") -}}
+{{- $step := ternary $v.blueGreen.step "rolling" $bluegreen -}}
+{{- /* Rolling: the image is image.tag, else the chart's appVersion. Blue-green: each colour's tag is
+       its own state and never falls back, or the next chart version (a new appVersion) would move
+       the live colour to a new image in the very step meant to leave it alone. */ -}}
+{{- $rollingTag := (index $v.blueGreen $active).tag | default $v.image.tag | default $.Chart.AppVersion | toString -}}
+{{- $activeTag := ternary ((index $v.blueGreen $active).tag | toString) $rollingTag $bluegreen -}}
 bluegreen: {{ $bluegreen }}
-step: {{ ternary $v.blueGreen.step "rolling" $bluegreen }}
+step: {{ $step }}
 active: {{ $active }}
 idle: {{ $idle }}
+{{- /* Migrations run only when an upgrade deploys something (rolling upgrades, the first install,
+       the blue-green deploy step): never for promote, a rollback flip or retire, which must work
+       while the database is part of the incident. */}}
+deploying: {{ or (not $bluegreen) (eq $step "deploy") .Release.IsInstall }}
 colours:
 {{- range $colour := list "blue" "green" }}
 {{- $c := index $v.blueGreen $colour }}
 {{- $replicas := int $v.replicaCount }}
 {{- if not (kindIs "invalid" $c.replicas) }}{{ $replicas = int $c.replicas }}{{ end }}
-{{- $tag := $c.tag | default $v.image.tag | default $.Chart.AppVersion | toString }}
-{{- $rendered := or $bluegreen (eq $colour $active) }}
+{{- $pinned := ternary (toString $c.tag) $rollingTag $bluegreen }}
+{{- if eq $colour $active }}{{ $pinned = $activeTag }}{{ end }}
+{{- /* A scaled-down colour without a tag of its own still needs an image: the live one's. */}}
+{{- $tag := $pinned | default $activeTag }}
+{{- /* An autoscaled colour at 0 is not rendered at all: under server-side apply its HPA owns
+       spec.replicas, and Helm applying `replicas: 0` would be a field conflict. */}}
+{{- $rendered := or (eq $colour $active) (and $bluegreen (or (gt $replicas 0) (not $v.autoscaling.enabled))) }}
   {{ $colour }}:
     rendered: {{ $rendered }}
     replicas: {{ $replicas }}
     running: {{ and $rendered (gt $replicas 0) }}
+    pinned: {{ $pinned | quote }}
     tag: {{ $tag | quote }}
     image: {{ printf "%s:%s" $v.image.repository $tag | quote }}
     {{- /* RELEASE: the tag without a digest (the migration gate orders releases by it). */}}
@@ -61,8 +77,16 @@ colours:
 {{- if not $active.running -}}
 {{- fail (printf "%s: the active colour %s has 0 replicas. Traffic must never go to a colour without pods: give blueGreen.%s.replicas a number above 0 (or null for replicaCount), or keep activeColor on the colour that runs." $prefix $state.active $state.active) -}}
 {{- end -}}
-{{- if or (not $v.image.repository) (not $active.tag) -}}
-{{- fail (printf "%s: the active colour %s has no image: set image.repository and blueGreen.%s.tag (or image.tag)." $prefix $state.active $state.active) -}}
+{{- if not $v.image.repository -}}
+{{- fail (printf "myapp chart: image.repository is empty, and no public image of myapp exists: build the image from the project's Dockerfile and give its name, e.g.\n  docker build -t myapp:%s .\n  kind load docker-image myapp:%s        # or: docker push <registry>/myapp:%s\n  helm install myapp ./chart --set image.repository=myapp --set image.tag=%s\n(chart/README.md, \"From an empty cluster\")." .Chart.AppVersion .Chart.AppVersion .Chart.AppVersion .Chart.AppVersion) -}}
+{{- end -}}
+{{- if $state.bluegreen -}}
+{{- range $name := list $state.active $state.idle -}}
+{{- $c := index $state.colours $name -}}
+{{- if and $c.running (not $c.pinned) -}}
+{{- fail (printf "%s: blue-green keeps each running colour's image in values, so that no later upgrade (a new chart version, a changed image.tag) moves it: set blueGreen.%s.tag to the tag %s runs (the rolling image was image.tag, else the chart's appVersion %s; NOTES prints it)." $prefix $name $name $.Chart.AppVersion) -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 
 {{- if $state.bluegreen -}}
@@ -81,8 +105,12 @@ colours:
 {{- /* Advisory only: `lookup` is empty without a cluster, and then this check is skipped. */ -}}
 {{- if eq $state.step "promote" -}}
 {{- $live := lookup "apps/v1" "Deployment" .Release.Namespace (include "myapp.nameWith" (dict "root" . "suffix" $state.active)) -}}
-{{- if and $live (not ($live.status).readyReplicas) -}}
-{{- fail (printf "%s: %s has no ready pods in the cluster; promoting would send traffic nowhere. Deploy it first (blueGreen.step=deploy) and wait until it is ready." $prefix $state.active) -}}
+{{- if $live -}}
+{{- $ready := int (default 0 ($live.status).readyReplicas) -}}
+{{- $desired := int (default 1 ($live.spec).replicas) -}}
+{{- if or (eq $ready 0) (lt $ready $desired) -}}
+{{- fail (printf "%s: %s has %d of its %d pods ready in the cluster; promoting would send all traffic to a colour that is not at full size. Wait until it is (kubectl rollout status deployment/%s), then promote." $prefix $state.active $ready $desired $live.metadata.name) -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
@@ -114,7 +142,7 @@ colours:
 {{- fail "myapp chart: externalUnleash.token and externalUnleash.existingSecret are both set; choose one." -}}
 {{- end -}}
 
-{{- $reserved := list "PORT" "HOST" "DATABASE_URL" "DATA_DIR" "DRAIN_DELAY_MS" "SHUTDOWN_TIMEOUT_MS" "RELEASE" "DEPLOYMENT_COLOUR" "METRICS_PORT" "OTEL_SERVICE_NAME" "OTEL_EXPORTER_OTLP_ENDPOINT" "UNLEASH_URL" "UNLEASH_API_TOKEN" -}}
+{{- $reserved := list "PORT" "HOST" "DATABASE_URL" "DATA_DIR" "DRAIN_DELAY_MS" "SHUTDOWN_TIMEOUT_MS" "RELEASE" "DEPLOYMENT_COLOUR" "METRICS_PORT" "OTEL_SERVICE_NAME" "OTEL_EXPORTER_OTLP_ENDPOINT" "UNLEASH_URL" "UNLEASH_API_TOKEN" "RATE_LIMITS" "RATE_LIMIT_WINDOW_MS" "TRUST_PROXY_HOPS" "REDIS_URL" -}}
 {{- range $name, $_ := $v.config -}}
 {{- if has $name $reserved -}}
 {{- fail (printf "myapp chart: config.%s is set by the chart itself (from shutdown.*, the colour, the database or the ports): remove it from config." $name) -}}
@@ -127,6 +155,17 @@ colours:
 
 {{- if and $v.autoscaling.enabled (gt (int $v.autoscaling.minReplicas) (int $v.autoscaling.maxReplicas)) -}}
 {{- fail (printf "myapp chart: autoscaling.minReplicas (%d) is above autoscaling.maxReplicas (%d)." (int $v.autoscaling.minReplicas) (int $v.autoscaling.maxReplicas)) -}}
+{{- end -}}
+{{- $redisSources := 0 -}}
+{{- range (list $v.redis.enabled $v.externalRedis.url $v.externalRedis.existingSecret) }}{{ if . }}{{ $redisSources = add1 $redisSources }}{{ end }}{{ end -}}
+{{- if gt $redisSources 1 -}}
+{{- fail "myapp chart: choose one Redis: redis.enabled (in-chart, development), externalRedis.url or externalRedis.existingSecret." -}}
+{{- end -}}
+{{- if and $v.autoscaling.enabled (kindIs "invalid" $v.autoscaling.targetCPUUtilizationPercentage) (kindIs "invalid" $v.autoscaling.targetMemoryUtilizationPercentage) -}}
+{{- fail "myapp chart: autoscaling.enabled with neither targetCPUUtilizationPercentage nor targetMemoryUtilizationPercentage: the HPA would silently aim at 80% CPU. Set a target (CPU is the one that follows load; see chart/README.md on memory)." -}}
+{{- end -}}
+{{- if and $state.bluegreen (eq $state.step "deploy") (gt (int $v.httpRoute.previewWeight) 0) -}}
+{{- fail (printf "%s: httpRoute.previewWeight=%d would send real users to %s before it is tested and ready (during deploy the preview Service is the new colour). Set httpRoute.previewWeight=0 for the deploy step; weight traffic while promoting." $prefix (int $v.httpRoute.previewWeight) $state.idle) -}}
 {{- end -}}
 {{- if and $v.httpRoute.enabled (not $v.httpRoute.parentRefs) -}}
 {{- fail "myapp chart: httpRoute.enabled needs httpRoute.parentRefs (the Gateway to attach to)." -}}

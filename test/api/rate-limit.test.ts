@@ -77,6 +77,9 @@ describeWithTool('redis-server', (redisBinary) => {
       expect(response.status).toBe(200);
       expect(response.headers.get('ratelimit')).toBeNull();
     }
+    // Each request let through uncounted is counted here: the RateLimitStoreFailing alert's input.
+    const counted = await first.deps.telemetry.metrics.rateLimitStoreErrors.get();
+    expect(counted.values.reduce((sum, value) => sum + value.value, 0)).toBe(5);
   });
 });
 

@@ -10,16 +10,21 @@ export const APP_VERSION: string = parse(
   readFileSync(join(CHART, 'Chart.yaml'), 'utf8'),
 ).appVersion;
 
+/** Every install names the image it runs (there is no public one; the chart refuses without it). */
+export const IMAGE = { 'image.repository': 'registry.example.com/myapp' };
+
 const external = {
+  ...IMAGE,
   'postgresql.enabled': false,
   'externalDatabase.url': 'postgresql://myapp:secret@db.example.com:5432/myapp',
 };
 
 /** Named configurations: each must render, lint, and validate against the schemas. */
 export const MATRIX: Record<string, SetValues> = {
-  defaults: {},
+  defaults: IMAGE,
   'external database URL': external,
   existingSecret: {
+    ...IMAGE,
     'postgresql.enabled': false,
     'externalDatabase.existingSecret': 'myapp-database',
     existingSecret: 'myapp-credentials',
@@ -32,8 +37,21 @@ export const MATRIX: Record<string, SetValues> = {
     'autoscaling.enabled': true,
     'autoscaling.targetMemoryUtilizationPercentage': 80,
   },
-  'dev dependencies on': { 'unleash.enabled': true, 'postgresql.persistence.enabled': false },
+  'dev dependencies on': {
+    ...IMAGE,
+    'unleash.enabled': true,
+    'redis.enabled': true,
+    'postgresql.persistence.enabled': false,
+  },
+  'external Redis behind an ingress': {
+    ...external,
+    'ingress.enabled': true,
+    'externalRedis.existingSecret': 'myapp-redis',
+    'externalRedis.networkPeers[0].ipBlock.cidr': '10.0.3.0/24',
+    'rateLimit.limits': 'v1=60\\,v2=600', // helm --set splits at an unescaped comma
+  },
   'embedded database': {
+    ...IMAGE,
     'postgresql.enabled': false,
     embeddedDatabase: true,
     replicaCount: 1,
@@ -43,6 +61,7 @@ export const MATRIX: Record<string, SetValues> = {
     ...external,
     strategy: 'bluegreen',
     'blueGreen.step': 'deploy',
+    'blueGreen.blue.tag': '9.1.0',
     'blueGreen.green.tag': '9.2.0',
     'blueGreen.green.replicas': 3,
     'blueGreen.colourServices': true,
@@ -55,7 +74,6 @@ export const MATRIX: Record<string, SetValues> = {
     'httpRoute.parentRefs[0].name': 'public',
     'httpRoute.parentRefs[0].namespace': 'gateway',
     'httpRoute.hostnames[0]': 'myapp.example.com',
-    'httpRoute.previewWeight': 10,
     'serviceMonitor.enabled': true,
     'serviceMonitor.labels.release': 'kube-prometheus-stack',
     'prometheusRule.enabled': true,
@@ -74,10 +92,12 @@ export const MATRIX: Record<string, SetValues> = {
   },
 };
 
-/** One helm upgrade of the cycle: its name and the values that are in force after it. */
+/** One helm install or upgrade of the cycle: its name, the values in force after it, and the
+ * `helm template` flags that make the render an upgrade (`.Release.IsInstall` false) after the first. */
 export interface Step {
   name: string;
   values: SetValues;
+  args: string[];
 }
 
 /** A release's life: each step adds its --set values to the ones before (--reset-then-reuse-values). */
@@ -86,10 +106,10 @@ export function blueGreenCycle(): Step[] {
   let values: SetValues = { ...external };
   const step = (name: string, changes: SetValues) => {
     values = { ...values, ...changes };
-    steps.push({ name, values });
+    steps.push({ name, values, args: steps.length === 0 ? [] : ['--is-upgrade'] });
   };
   step('rolling install', {});
-  step('switch to bluegreen', { strategy: 'bluegreen' });
+  step('switch to bluegreen', { strategy: 'bluegreen', 'blueGreen.blue.tag': APP_VERSION });
   step('deploy green', {
     'blueGreen.step': 'deploy',
     'blueGreen.green.tag': '9.2.0',

@@ -61,15 +61,18 @@ function duplicateEnvNames(rendered: Rendered): string[] {
   return problems;
 }
 
-/** A Deployment an HPA scales must not say `replicas` (every upgrade would reset the HPA's count). */
+/**
+ * With autoscaling, no app Deployment says `replicas`, not even 0 for a scaled-down colour: under
+ * Helm 4's server-side apply the HPA (kube-controller-manager) owns spec.replicas once it has
+ * scaled, and applying any value is a field conflict. A colour at 0 is removed instead.
+ */
 function replicasFightingHpa(rendered: Rendered): string[] {
-  const scaled = new Set(
-    rendered.ofKind('HorizontalPodAutoscaler').map((hpa) => hpa.spec.scaleTargetRef.name as string),
-  );
+  if (rendered.ofKind('HorizontalPodAutoscaler').length === 0) return [];
   return rendered
     .ofKind('Deployment')
-    .filter((deployment) => scaled.has(deployment.metadata.name) && 'replicas' in deployment.spec)
-    .map((deployment) => `Deployment/${deployment.metadata.name} sets replicas under an HPA`);
+    .filter((deployment) => deployment.metadata.labels?.['app.kubernetes.io/component'] === 'api')
+    .filter((deployment) => 'replicas' in deployment.spec)
+    .map((deployment) => `Deployment/${deployment.metadata.name} sets replicas under autoscaling`);
 }
 
 /** The app's shutdown numbers of one app Deployment, read back from the rendered object. */
@@ -117,58 +120,110 @@ const hookEvents = (object: K8sObject) =>
 const hookWeight = (object: K8sObject) =>
   Number(object.metadata.annotations?.['helm.sh/hook-weight'] ?? 0);
 
+/** The kind/name of every ServiceAccount, Secret and ConfigMap a pod spec needs to start. */
+function podReferences(spec: Any): string[] {
+  const references = [`ServiceAccount/${spec.serviceAccountName ?? 'default'}`];
+  for (const secret of spec.imagePullSecrets ?? []) references.push(`Secret/${secret.name}`);
+  for (const volume of spec.volumes ?? []) {
+    if (volume.secret) references.push(`Secret/${volume.secret.secretName}`);
+    if (volume.configMap) references.push(`ConfigMap/${volume.configMap.name}`);
+  }
+  for (const container of [...(spec.initContainers ?? []), ...spec.containers]) {
+    for (const entry of container.env ?? []) {
+      if (entry.valueFrom?.secretKeyRef)
+        references.push(`Secret/${entry.valueFrom.secretKeyRef.name}`);
+      if (entry.valueFrom?.configMapKeyRef)
+        references.push(`ConfigMap/${entry.valueFrom.configMapKeyRef.name}`);
+    }
+    for (const source of container.envFrom ?? []) {
+      if (source.secretRef) references.push(`Secret/${source.secretRef.name}`);
+      if (source.configMapRef) references.push(`ConfigMap/${source.configMapRef.name}`);
+    }
+  }
+  return [...new Set(references)];
+}
+
 /**
- * A hook Job runs before the release's own objects exist (pre-*) or beside them (post-*): every
- * Secret or ConfigMap it reads must be a hook of the same events with a lower weight, a release
- * object (post-* hooks only), or not the chart's at all (an existing Secret).
+ * A hook runs before the release's own objects exist (pre-*) or beside them (post-*, test):
+ * every ServiceAccount (admission refuses a pod whose account does not exist), Secret or
+ * ConfigMap its pods need must be a hook of every one of its events with a lower weight, a
+ * release object (post-* and test hooks only), or not the chart's at all (it exists already).
+ * A Job that is no Helm hook must be an Argo CD hook (it runs once per sync).
  */
-function hookConfigProblems(rendered: Rendered): string[] {
+function hookReferenceProblems(rendered: Rendered): string[] {
   const problems: string[] = [];
   const byName = new Map(
     rendered.objects
-      .filter((object) => object.kind === 'Secret' || object.kind === 'ConfigMap')
+      .filter((object) => ['Secret', 'ConfigMap', 'ServiceAccount'].includes(object.kind))
       .map((object) => [`${object.kind}/${object.metadata.name}`, object]),
   );
-  for (const job of rendered.ofKind('Job')) {
-    const events = hookEvents(job);
+  for (const { id, spec, object } of podSpecs(rendered)) {
+    const events = hookEvents(object);
     if (events.length === 0) {
-      problems.push(`Job/${job.metadata.name} is not a hook`);
+      if (object.kind === 'Job' && !object.metadata.annotations?.['argocd.argoproj.io/hook'])
+        problems.push(`${id} is neither a Helm nor an Argo CD hook`);
       continue;
     }
-    const spec = job.spec.template.spec;
-    const references: string[] = [];
-    for (const container of spec.containers) {
-      for (const entry of container.env ?? []) {
-        if (entry.valueFrom?.secretKeyRef)
-          references.push(`Secret/${entry.valueFrom.secretKeyRef.name}`);
-        if (entry.valueFrom?.configMapKeyRef)
-          references.push(`ConfigMap/${entry.valueFrom.configMapKeyRef.name}`);
-      }
-      for (const source of container.envFrom ?? []) {
-        if (source.secretRef) references.push(`Secret/${source.secretRef.name}`);
-        if (source.configMapRef) references.push(`ConfigMap/${source.configMapRef.name}`);
-      }
-    }
-    for (const reference of references) {
+    for (const reference of podReferences(spec)) {
       const target = byName.get(reference);
-      if (!target) continue; // not the chart's: an existing Secret
+      if (!target) continue; // not the chart's: it exists before the release
       const targetEvents = hookEvents(target);
       if (targetEvents.length === 0) {
         if (events.some((event) => event.startsWith('pre-')))
-          problems.push(
-            `Job/${job.metadata.name} (${events}) reads ${reference}, which exists only after the hook`,
-          );
+          problems.push(`${id} (${events}) needs ${reference}, which exists only after the hook`);
         continue;
       }
       const missing = events.filter((event) => !targetEvents.includes(event));
       if (missing.length > 0)
-        problems.push(
-          `Job/${job.metadata.name} reads ${reference}, which is not created for ${missing.join(', ')}`,
-        );
-      if (!(hookWeight(target) < hookWeight(job)))
-        problems.push(`Job/${job.metadata.name} reads ${reference}, whose weight is not lower`);
+        problems.push(`${id} needs ${reference}, which is not created for ${missing.join(', ')}`);
+      if (!(hookWeight(target) < hookWeight(object)))
+        problems.push(`${id} needs ${reference}, whose weight is not lower`);
     }
   }
+  return problems;
+}
+
+const matches = (selector: Record<string, string> | undefined, labels: Record<string, string>) =>
+  selector !== undefined && Object.entries(selector).every(([key, value]) => labels[key] === value);
+
+/**
+ * Selectors that select what they are for: a controller's selector matches its own pod template
+ * (the API server refuses it otherwise), and every Service, PDB, NetworkPolicy and HPA of the
+ * render reaches pods (or the Deployment) the same render runs.
+ */
+function selectorProblems(rendered: Rendered): string[] {
+  const problems: string[] = [];
+  const templates = rendered.objects.flatMap((object) =>
+    object.spec?.template?.metadata?.labels
+      ? [{ object, labels: object.spec.template.metadata.labels as Record<string, string> }]
+      : object.kind === 'Pod'
+        ? [{ object, labels: object.metadata.labels ?? {} }]
+        : [],
+  );
+  for (const { object, labels } of templates) {
+    const selector = object.spec?.selector?.matchLabels;
+    if (object.kind !== 'Job' && object.kind !== 'Pod' && !matches(selector, labels))
+      problems.push(
+        `${object.kind}/${object.metadata.name}: its selector does not match its pod labels`,
+      );
+  }
+  const reaches = (selector: Record<string, string> | undefined) =>
+    templates.some(({ labels }) => matches(selector, labels));
+  for (const service of rendered.ofKind('Service'))
+    if (service.spec.selector && !reaches(service.spec.selector))
+      problems.push(`Service/${service.metadata.name} selects no pods of the release`);
+  for (const pdb of rendered.ofKind('PodDisruptionBudget'))
+    if (!reaches(pdb.spec.selector.matchLabels))
+      problems.push(`PodDisruptionBudget/${pdb.metadata.name} selects no pods of the release`);
+  for (const policy of rendered.ofKind('NetworkPolicy'))
+    if (!templates.some(({ labels }) => matches(policy.spec.podSelector.matchLabels, labels)))
+      problems.push(`NetworkPolicy/${policy.metadata.name} selects no pods of the release`);
+  const deployments = new Set(rendered.ofKind('Deployment').map((d) => d.metadata.name));
+  for (const hpa of rendered.ofKind('HorizontalPodAutoscaler'))
+    if (!deployments.has(hpa.spec.scaleTargetRef.name))
+      problems.push(
+        `HorizontalPodAutoscaler/${hpa.metadata.name} scales a Deployment the release does not have`,
+      );
   return problems;
 }
 
@@ -176,10 +231,11 @@ function hookConfigProblems(rendered: Rendered): string[] {
 export function allProblems(rendered: Rendered): string[] {
   return [
     ...invalidObjects(rendered),
+    ...selectorProblems(rendered),
     ...unhardenedPods(rendered),
     ...duplicateEnvNames(rendered),
     ...replicasFightingHpa(rendered),
     ...unsafeShutdowns(rendered),
-    ...hookConfigProblems(rendered),
+    ...hookReferenceProblems(rendered),
   ];
 }

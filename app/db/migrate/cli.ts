@@ -30,6 +30,10 @@ import { formatPlan, formatStatus } from './report.ts';
 import { type Command, type MigrateResult, migrate } from './runner.ts';
 import type { RunnerSettings } from './settings.ts';
 import { migrationPlan, migrationStatus } from './status.ts';
+import { waitForDatabase } from './wait-for-database.ts';
+
+/** The pauses between connection attempts (MIGRATION_DATABASE_WAIT_MS bounds their sum). */
+const DATABASE_RETRY = { baseDelayMs: 500, maxDelayMs: 10_000 };
 
 const USAGE =
   'usage: npm run migrate [-- expand | backfill [name] | contract | all | status | plan | rollback-check [release]]';
@@ -141,9 +145,21 @@ async function withSession<T>(
 ) {
   // Two connections at most, whatever DB_POOL_MAX says: the runner's session, and one to cancel
   // its statement with when a signal comes (cancel.ts); a pool of one would make that wait.
-  const db = await openDatabase({ ...config, DB_POOL_MAX: 2 }, 'myapp-migrate');
+  const { db, session } = await waitForDatabase(
+    async () => {
+      const db = await openDatabase({ ...config, DB_POOL_MAX: 2 }, 'myapp-migrate');
+      try {
+        return { db, session: await db.session() };
+      } catch (error) {
+        await db.close();
+        throw error;
+      }
+    },
+    { ...DATABASE_RETRY, waitMs: config.MIGRATION_DATABASE_WAIT_MS },
+    logger,
+    signal,
+  );
   try {
-    const session = await db.session();
     try {
       const stopCancelling = await cancelOnAbort(db, session, signal, logger);
       try {

@@ -1,12 +1,13 @@
 // The CLI as operators and the Kubernetes Job run it (test/support/migrate-cli.ts). Stopped by a
 // signal midway: cli-interrupt.test.ts.
 import { mkdtemp, rm } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
-import { messages, runCli } from '../../../test/support/migrate-cli.ts';
+import { messages, runCli, startCli } from '../../../test/support/migrate-cli.ts';
 import { freePort } from '../../../test/support/ports.ts';
 import type { ProcessResult } from '../../run-process.ts';
 import { MIGRATIONS_DIR, readMigrationFiles } from './files.ts';
@@ -167,14 +168,68 @@ describe('migrate CLI failures', () => {
     }
   });
 
-  it('exits 1 and logs the cause when the database cannot be reached', async () => {
+  it('retries a database that refuses connections, logging each attempt, then exits 1 with the cause', async () => {
     const port = await freePort();
     const run = await runCli([], {
       DATABASE_URL: `postgres://nobody:secret@127.0.0.1:${port}/none`,
+      MIGRATION_DATABASE_WAIT_MS: '2000',
     });
     expect(run.code).toBe(1);
+    const retries = messages(run).filter(
+      (line) => line.msg === 'database not reachable yet; retrying',
+    );
+    expect(retries.length).toBeGreaterThanOrEqual(2);
+    expect(retries[0]).toMatchObject({ attempt: 1, code: 'ECONNREFUSED' });
     const failure = messages(run).find((line) => line.msg === 'migration failed');
     expect(JSON.stringify(failure)).toContain('ECONNREFUSED');
     expect(run.stdout).not.toContain('secret');
+  });
+});
+
+describe('migrate CLI and a database that starts after it', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it('waits for the database to accept connections, then migrates', async () => {
+    // The in-chart PostgreSQL of a first install, or one restarting after initdb: it drops the
+    // first connections. A TCP relay to the real server that resets the first two stands in.
+    const target = new URL(database.url);
+    const port = await freePort();
+    let connections = 0;
+    const relay = createServer((client) => {
+      if (++connections <= 2) {
+        client.resetAndDestroy();
+        return;
+      }
+      const server = connect(Number(target.port || 5432), target.hostname);
+      client.pipe(server).pipe(client);
+      client.on('error', () => server.destroy());
+      server.on('error', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => relay.listen(port, '127.0.0.1', resolve));
+    try {
+      const url = new URL(database.url);
+      url.hostname = '127.0.0.1';
+      url.port = String(port);
+      const cli = startCli(['expand'], {
+        DATABASE_URL: url.toString(),
+        MIGRATION_DATABASE_WAIT_MS: '60000',
+      });
+      const run = await cli.done;
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      const retries = messages(run).filter(
+        (line) => line.msg === 'database not reachable yet; retrying',
+      );
+      expect(retries.length).toBeGreaterThanOrEqual(1);
+      expect(retries[0]).toMatchObject({ attempt: 1 });
+      expect(messages(run).some((line) => String(line.msg).startsWith('applied '))).toBe(true);
+    } finally {
+      await new Promise((resolve) => relay.close(resolve));
+    }
   });
 });

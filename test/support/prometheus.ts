@@ -1,0 +1,89 @@
+// A real Prometheus (Debian's package) on loopback, scraping the given targets every second and
+// evaluating the given rule files; started for one test file and stopped with it.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { freePort } from './ports.ts';
+
+interface QueryResult {
+  status: string;
+  error?: string;
+  data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+}
+
+export interface Prometheus {
+  url: string;
+  query(promql: string): Promise<QueryResult>;
+  /** What Prometheus wrote to stderr so far: the first thing to read when a test fails. */
+  log(): string;
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function startPrometheus(
+  binary: string,
+  options: { job: string; targets: string[]; ruleFiles?: string[] },
+): Promise<Prometheus> {
+  const dir = await mkdtemp(join(tmpdir(), 'myapp-prometheus-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const config = {
+    global: { scrape_interval: '1s', evaluation_interval: '1s' },
+    rule_files: options.ruleFiles ?? [],
+    scrape_configs: [{ job_name: options.job, static_configs: [{ targets: options.targets }] }],
+  };
+  await writeFile(join(dir, 'prometheus.yml'), stringify(config));
+  let log = '';
+  const child: ChildProcess = spawn(
+    binary,
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--enable-feature=exemplar-storage',
+      '--log.level=warn',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    log += chunk;
+  });
+  const query = async (promql: string) =>
+    (await (
+      await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`)
+    ).json()) as QueryResult;
+  const close = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    for (let attempt = 0; ; attempt++) {
+      const ready = await fetch(`${url}/-/ready`).then(
+        (response) => response.ok,
+        () => false,
+      );
+      if (ready) break;
+      if (attempt > 200 || child.exitCode !== null)
+        throw new Error(`prometheus did not start: ${log}`);
+      await sleep(50);
+    }
+    // Prometheus applies discovered targets on a 5 s tick: wait until every target was scraped.
+    for (let attempt = 0; ; attempt++) {
+      const up = await query(`up{job="${options.job}"}`);
+      if (up.data.result.length >= options.targets.length) break;
+      if (attempt > 300) throw new Error(`prometheus never scraped every target: ${log}`);
+      await sleep(50);
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { url, query, log: () => log, close };
+}
