@@ -30,6 +30,8 @@ RUN --mount=type=cache,target=/root/.npm,sharing=locked \
 FROM deps AS build
 COPY app ./app
 COPY migrations ./migrations
+# The API migration guides: the app serves them under each deprecated version's docs.
+COPY docs/api ./docs/api
 # Import every module except the entries (main.ts, edge.ts, *cli.ts run on import): a module
 # that needs a dev dependency, or a file that .dockerignore left out, fails the build here
 # instead of a pod at run time. Modules do no I/O on import (DESIGN.md); the exit ends any timer.
@@ -55,6 +57,7 @@ LABEL org.opencontainers.image.title="myapp" \
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/app ./app
 COPY --from=build /app/migrations ./migrations
+COPY --from=build /app/docs/api ./docs/api
 COPY package.json ./
 # The embedded database's folder (used only without DATABASE_URL) belongs to the app's user;
 # everything else stays owned by root, so the process cannot rewrite its own code.

@@ -4,8 +4,8 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
-import { negotiate, routedPath, VERSION_HEADER } from './api/negotiation.ts';
-import { loadDocsAssets } from './api/openapi/docs-page.ts';
+import { createNegotiator, routedPath } from './api/negotiation.ts';
+import { loadDocsAssets, loadMigrationGuides } from './api/openapi/docs-page.ts';
 import { buildApiDocuments } from './api/openapi/documents.ts';
 import { openApiRoutes } from './api/openapi/routes.ts';
 import { usersV1 } from './api/v1/users.ts';
@@ -101,14 +101,9 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   });
   const fallbackVersion = defaultVersion(config);
   // Unversioned API paths are routed to the negotiated version's routes (app/api/negotiation.ts).
+  const negotiate = createNegotiator(fallbackVersion, requestedPath);
   const app = new Hono<AppEnv>({
-    getPath: (request) => {
-      const path = requestedPath(request.url);
-      return routedPath(
-        path,
-        negotiate(path, request.headers.get(VERSION_HEADER), fallbackVersion),
-      );
-    },
+    getPath: (request) => routedPath(requestedPath(request.url), negotiate(request)),
   });
 
   app.use(requestId());
@@ -126,7 +121,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   publishSunsetDates(deps.telemetry.metrics.apiVersionSunset);
   app.use(
     apiVersioning({
-      defaultVersion: fallbackVersion,
+      negotiate,
       clock: deps.clock,
       onUse: versionUsage.onUse,
       onDeprecatedUse: versionUsage.onDeprecatedUse,
@@ -165,8 +160,9 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route('/', healthRoutes({ ...deps, readyDbTimeoutMs: config.READY_DB_TIMEOUT_MS }));
   app.route('/', problemDocs());
   // Each version's OpenAPI document is built once, here, from the schemas its routes validate
-  // with; the docs page's assets are read once from the installed swagger-ui-dist.
-  app.route('/', openApiRoutes(buildApiDocuments(), loadDocsAssets()));
+  // with; the docs page's assets are read once from the installed swagger-ui-dist, the
+  // migration guides once from docs/api/.
+  app.route('/', openApiRoutes(buildApiDocuments(), loadDocsAssets(), loadMigrationGuides()));
   app.route('/api/v1/users', usersV1(users));
   app.route('/api/v2/users', usersV2(users));
   app.route(

@@ -333,7 +333,7 @@ const variables = {
       .toLowerCase()
       .regex(/^v\d+$/, 'expected an API version id such as v2'),
     default: 'v2',
-    doc: 'Version served on unversioned paths (`/api/users`) when the request has no `API-Version` header.',
+    doc: 'Version served on unversioned paths (`/api/users`) when the request names none (no `API-Version` header, `version` query parameter or version in `Accept`).',
   },
   API_CLIENT_NAMES: {
     // A metric label's values: a short fixed list keeps the series bounded.

@@ -8,6 +8,7 @@ import { readJson } from '../http/json-body.ts';
 import { validationProblem } from '../http/validation.ts';
 import type { UsersService } from '../users/service.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { VERSION_PARAMETER } from './negotiation.ts';
 import { listQuery, userId } from './params.ts';
 import type { UsersWire } from './users-wire.ts';
 
@@ -25,7 +26,9 @@ export function usersRouter<
   const router = new Hono<AppEnv>();
 
   router.get('/', async (c) => {
-    const query = listQuery.safeParse(c.req.query());
+    // `version` chose the version before routing (negotiation.ts); it is not the list's to read.
+    const { [VERSION_PARAMETER]: version, ...parameters } = c.req.query();
+    const query = listQuery.safeParse(parameters);
     if (!query.success) throw validationProblem(query.error, 'parameter');
     const afterId = query.data.cursor === undefined ? 0 : decodeCursor(query.data.cursor);
     const page = await users.list(afterId, query.data.limit);
@@ -33,6 +36,7 @@ export function usersRouter<
     if (nextCursor) {
       const next = new URL(c.req.url);
       next.search = new URLSearchParams({
+        ...(version === undefined ? {} : { [VERSION_PARAMETER]: version }),
         limit: String(query.data.limit),
         cursor: nextCursor,
       }).toString();

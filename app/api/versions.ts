@@ -13,6 +13,10 @@ export interface ApiVersion {
   successor?: ApiVersionId;
   /** Human documentation of the version (and of its deprecation, when it has one). */
   docs: string;
+  /** When the version was published: the date of its entry in docs/api/CHANGELOG.md. */
+  releasedAt: Date;
+  /** How to move to the successor, served under the version's docs (docs/api/). */
+  migrationGuide?: { path: string; file: string };
 }
 
 export type ApiVersionStatus = 'current' | 'deprecated' | 'sunset';
@@ -24,14 +28,38 @@ export const apiVersions: readonly ApiVersion[] = [
     sunsetAt: new Date('2027-06-01T00:00:00Z'),
     successor: 'v2',
     docs: '/api/v1/docs',
+    releasedAt: new Date('2026-05-01T00:00:00Z'),
+    migrationGuide: {
+      path: '/api/v1/docs/migrating-v1-to-v2',
+      file: 'docs/api/migrating-v1-to-v2.md',
+    },
   },
-  { id: 'v2', docs: '/api/v2/docs' },
+  { id: 'v2', docs: '/api/v2/docs', releasedAt: new Date('2026-11-01T00:00:00Z') },
 ];
 
 export const versionIds: readonly ApiVersionId[] = apiVersions.map((version) => version.id);
 
 export function findVersion(id: string): ApiVersion | undefined {
   return apiVersions.find((version) => version.id === id);
+}
+
+/** `2` for v2: how the version is written in a media type's `version` parameter. */
+export function versionNumber(id: ApiVersionId): string {
+  return id.slice(1);
+}
+
+// Every spelling a client may send, lower-cased: `v2` and the bare number `2`. Not `2.0`:
+// versions are whole numbers, and a decimal would promise minor versions that do not exist.
+const spellings = new Map<string, ApiVersionId>(
+  versionIds.flatMap((id) => [
+    [id, id],
+    [versionNumber(id), id],
+  ]),
+);
+
+/** The registry's id for what a client sent (`v2`, `V2`, ` 2 `), undefined for anything else. */
+export function resolveVersion(sent: string): ApiVersionId | undefined {
+  return spellings.get(sent.trim().toLowerCase());
 }
 
 export function statusAt(version: ApiVersion, now: Date): ApiVersionStatus {

@@ -4,11 +4,13 @@
 import { Writable } from 'node:stream';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import { createNegotiator } from '../api/negotiation.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import { createMetrics } from '../telemetry/metrics.ts';
 import { apiVersioning } from './api-version.ts';
 import { apiVersionUsage, publishSunsetDates } from './api-version-usage.ts';
 import type { AppEnv } from './env.ts';
+import { requestedPath } from './path.ts';
 
 function setup() {
   let now = new Date('2026-12-01T00:00:00Z');
@@ -32,7 +34,7 @@ function setup() {
   const app = new Hono<AppEnv>();
   app.use(
     apiVersioning({
-      defaultVersion: 'v2',
+      negotiate: createNegotiator('v2', requestedPath),
       clock: () => now,
       onUse: usage.onUse,
       onDeprecatedUse: usage.onDeprecatedUse,
@@ -64,15 +66,21 @@ describe('API version usage', () => {
     });
     await app.request('/api/users', { headers: { 'User-Agent': 'curl/8.5' } });
     await app.request('/api/v2/users', { headers: { 'X-Client-Name': 'somebody-new' } });
+    await app.request('/api/users?version=1', { headers: { 'X-Client-Name': 'web' } });
+    await app.request('/api/users', {
+      headers: { Accept: 'application/vnd.api+json; version=1', 'X-Client-Name': 'web' },
+    });
     expect(await counts()).toEqual(
       expect.arrayContaining([
+        { api_version: 'v1', api_version_source: 'query', api_client: 'web', value: 1 },
+        { api_version: 'v1', api_version_source: 'media_type', api_client: 'web', value: 1 },
         { api_version: 'v1', api_version_source: 'url', api_client: 'web', value: 1 },
         { api_version: 'v1', api_version_source: 'header', api_client: 'acme-sync', value: 1 },
         { api_version: 'v2', api_version_source: 'default', api_client: 'other', value: 1 },
         { api_version: 'v2', api_version_source: 'url', api_client: 'other', value: 1 },
       ]),
     );
-    expect(await counts()).toHaveLength(4);
+    expect(await counts()).toHaveLength(6);
   });
 
   it('keeps the client label bounded whatever clients send', async () => {

@@ -6,7 +6,7 @@
 // the logs, and a rare one is still seen.
 import type { Context } from 'hono';
 import type { Negotiated } from '../api/negotiation.ts';
-import { isDocumentationPath } from '../api/openapi/routes.ts';
+import { isDocumentationPath } from '../api/openapi/documentation-path.ts';
 import { type ApiVersion, apiVersions } from '../api/versions.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { CatalogMetrics } from '../telemetry/metrics.ts';

@@ -1,19 +1,28 @@
 // Negotiates the API version of every /api request (see app/api/negotiation.ts) and says what
 // the registry says about it on every response of that version, on every path:
 //   API-Version: <resolved>          always, so clients see what they got
-//   Vary: API-Version                on unversioned paths, where the header picks the version
+//   Vary: API-Version, Accept        on unversioned paths, where those headers pick the version
+//   Content-Location: /api/v2/…      on unversioned paths, the versioned URL that answered
+//   Content-Type: <type>; version=2  when Accept asked for a version or a vendor media type
 //   Deprecation: @<unix seconds>     RFC 9745, once the version is deprecated
 //   Sunset: <HTTP-date>              RFC 8594
 //   Link: rel="deprecation", rel="successor-version", rel="sunset"
 // After its sunset a version answers 410 everywhere, pointing at its successor.
 import type { Context, MiddlewareHandler } from 'hono';
-import { type Negotiated, negotiate, VERSION_HEADER } from '../api/negotiation.ts';
+import {
+  describeSignal,
+  type Negotiated,
+  type NegotiatedVersion,
+  routedPath,
+  VERSION_HEADER,
+  VERSION_PARAMETER,
+} from '../api/negotiation.ts';
 import {
   type ApiVersion,
-  type ApiVersionId,
   findVersion,
   statusAt,
   versionIds,
+  versionNumber,
 } from '../api/versions.ts';
 import type { AppEnv } from './env.ts';
 import { requestedPath } from './path.ts';
@@ -32,33 +41,67 @@ function deprecationLinks(version: ApiVersion, path: string): string {
   return links.join(', ');
 }
 
+/** The versioned URL that served an unversioned request, without the `version` parameter. */
+function contentLocation(url: string, routed: string): string {
+  const start = url.indexOf('?');
+  if (start === -1) return routed;
+  const query = new URLSearchParams(url.slice(start + 1));
+  query.delete(VERSION_PARAMETER);
+  const search = query.toString();
+  return search ? `${routed}?${search}` : routed;
+}
+
+// Methods whose successful body is a representation of the target, as Content-Location says.
+const REPRESENTS_TARGET = new Set(['GET', 'HEAD', 'PATCH']);
+const VARY = `${VERSION_HEADER}, Accept`;
+
+function failure(c: Context<AppEnv>, negotiated: Exclude<Negotiated, { ok: true }>): Response {
+  const headers = { Vary: VARY };
+  const supportedVersions = versionIds;
+  const supported = versionIds.join(', ');
+  switch (negotiated.reason) {
+    case 'unsupported-version':
+      return problemResponse(c, 'unsupported-version', {
+        detail: `API version ${describeSignal(negotiated.signal)} does not exist; supported versions: ${supported} (also written ${versionIds.map(versionNumber).join(', ')}).`,
+        extensions: { supportedVersions },
+        headers: negotiated.signal.source === 'url' ? undefined : headers,
+      });
+    case 'conflict': {
+      const [first, second] = negotiated.signals;
+      return problemResponse(c, 'conflicting-versions', {
+        detail: `The request asks for API version ${describeSignal(first)} but for ${describeSignal(second)}; name one version, or the same in both.`,
+        extensions: {
+          conflictingVersions: { [first.source]: first.sent, [second.source]: second.sent },
+        },
+        headers,
+      });
+    }
+    case 'not-acceptable':
+      return problemResponse(c, 'not-acceptable', {
+        detail: `No API version can be served as the Accept header asks. Every version answers application/json, application/vnd.myapp+json and application/vnd.api+json, with a version parameter (${versionIds.map((id) => `version=${versionNumber(id)}`).join(', ')}) or without one.`,
+        extensions: { supportedVersions },
+        headers,
+      });
+  }
+}
+
 export interface ApiVersioningOptions {
-  defaultVersion: ApiVersionId;
+  /** The app's negotiator (createNegotiator): the same result its router was given. */
+  negotiate: (request: Request) => Negotiated | undefined;
   clock: () => Date;
   /** Called for each request whose version is known, retired ones included (usage metric). */
-  onUse?: (negotiated: Extract<Negotiated, { ok: true }>, c: Context<AppEnv>) => void;
+  onUse?: (negotiated: NegotiatedVersion, c: Context<AppEnv>) => void;
   /** Called for each request to a deprecated version (metrics, sampled logs). */
   onDeprecatedUse?: (version: ApiVersion, path: string, c: Context<AppEnv>) => void;
 }
 
 export function apiVersioning(options: ApiVersioningOptions): MiddlewareHandler<AppEnv> {
-  const supported = versionIds.join(', ');
   return async (c, next) => {
-    const path = requestedPath(c.req.url);
-    const negotiated = negotiate(
-      path,
-      c.req.header(VERSION_HEADER) ?? null,
-      options.defaultVersion,
-    );
+    const negotiated = options.negotiate(c.req.raw);
     if (!negotiated) return next();
-    const vary = negotiated.source !== 'url' ? { Vary: VERSION_HEADER } : undefined;
-    if (!negotiated.ok) {
-      return problemResponse(c, 'unsupported-version', {
-        detail: `API version "${negotiated.requested}" (from the ${negotiated.source === 'url' ? 'URL' : `${VERSION_HEADER} header`}) does not exist; supported versions: ${supported}.`,
-        extensions: { supportedVersions: versionIds },
-        headers: vary,
-      });
-    }
+    if (!negotiated.ok) return failure(c, negotiated);
+    const path = requestedPath(c.req.url);
+    const vary = negotiated.source !== 'url' ? { Vary: VARY } : undefined;
     c.set('apiVersion', negotiated);
     options.onUse?.(negotiated, c);
     const version = findVersion(negotiated.version) as ApiVersion;
@@ -78,7 +121,13 @@ export function apiVersioning(options: ApiVersioningOptions): MiddlewareHandler<
     await next();
     const headers = c.res.headers;
     headers.set(VERSION_HEADER, version.id);
-    if (vary) headers.append('Vary', VERSION_HEADER);
+    if (vary) {
+      headers.append('Vary', VARY);
+      if (c.res.ok && REPRESENTS_TARGET.has(c.req.method))
+        headers.set('Content-Location', contentLocation(c.req.url, routedPath(path, negotiated)));
+    }
+    if (negotiated.mediaType && headers.get('content-type')?.startsWith('application/json'))
+      headers.set('Content-Type', `${negotiated.mediaType}; version=${versionNumber(version.id)}`);
     if (status === 'deprecated' && version.deprecatedAt) {
       headers.set('Deprecation', `@${Math.floor(version.deprecatedAt.getTime() / 1000)}`);
       if (version.sunsetAt) headers.set('Sunset', version.sunsetAt.toUTCString());

@@ -47,7 +47,19 @@ export const problemTypes = {
     status: 400,
     title: 'Unsupported API version',
     description:
-      'The version in the URL or the `API-Version` header does not exist; `supportedVersions` lists those that do.',
+      'The version in the URL, the `API-Version` header or the `version` query parameter does not exist; `supportedVersions` lists those that do.',
+  },
+  'conflicting-versions': {
+    status: 400,
+    title: 'Conflicting API versions',
+    description:
+      'The request names two different versions (`API-Version` header, `version` query parameter, a `version` in `Accept`); `conflictingVersions` says which said what. Name one, or the same in each.',
+  },
+  'not-acceptable': {
+    status: 406,
+    title: 'Not acceptable',
+    description:
+      'No API version can answer in a media type the `Accept` header takes: every version speaks `application/json`, `application/vnd.myapp+json` and `application/vnd.api+json`, with or without a `version` parameter; `supportedVersions` lists the versions.',
   },
   'version-sunset': {
     status: 410,

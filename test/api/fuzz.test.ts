@@ -251,6 +251,86 @@ describe('whatever is sent, never a 5xx and never a changed row on a rejection',
     );
   });
 
+  it('random versions in every slot: API-Version, ?version= and Accept, alone and together', async () => {
+    const spelling = fc.constantFrom('1', '2', 'v1', 'V2', ' 2 ', '2.0', 'v3', '0', '-1', '');
+    const versionText = fc.oneof(spelling, headerText);
+    const mediaRange = fc
+      .tuple(
+        fc.oneof(
+          fc.constantFrom(
+            'application/json',
+            'application/vnd.api+json',
+            'application/vnd.myapp+json',
+            '*/*',
+            'application/*',
+            'text/html',
+            'APPLICATION/VND.API+JSON',
+          ),
+          headerText,
+        ),
+        fc.option(
+          fc.oneof(
+            versionText,
+            versionText.map((text) => `"${text}"`),
+          ),
+          { nil: undefined },
+        ),
+        fc.option(fc.oneof(fc.constantFrom('0', '1', '0.5', 'abc', '2', '-1', ''), headerText), {
+          nil: undefined,
+        }),
+      )
+      .map(
+        ([type, version, q]) =>
+          `${type}${version === undefined ? '' : `; version=${version}`}${q === undefined ? '' : `;q=${q}`}`,
+      );
+    const accept = fc.oneof(
+      fc.array(mediaRange, { minLength: 1, maxLength: 4 }).map((ranges) => ranges.join(', ')),
+      headerText,
+    );
+    const query = fc.oneof(
+      versionText.map((text) => `version=${encodeURIComponent(text)}`),
+      fc
+        .array(versionText, { minLength: 2, maxLength: 3 })
+        .map((texts) => texts.map((text) => `version=${encodeURIComponent(text)}`).join('&')),
+      fc.constantFrom('version=%ZZ', 'version', 'version=%', 'version=1&limit=2', 'version=+2'),
+      fc.string({ unit: 'binary', maxLength: 12 }).map((text) => `version=${text}`),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(
+          '/api/users',
+          `/api/users/1`,
+          '/api/users/1/recommendations',
+          '/api/v1/users',
+        ),
+        fc.constantFrom('GET', 'POST', 'PATCH'),
+        fc.option(versionText, { nil: undefined }),
+        fc.option(query, { nil: undefined }),
+        fc.option(accept, { nil: undefined }),
+        async (path, method, header, search, acceptHeader) => {
+          const target = search === undefined ? path : `${path}?${search}`;
+          let url: URL;
+          try {
+            url = new URL(target, app.url);
+          } catch {
+            return; // not a request a client could send
+          }
+          await sendAndCheck(method, `${url.pathname}${url.search}`, {
+            headers: {
+              'content-type': 'application/json',
+              ...(header === undefined ? {} : { 'API-Version': header }),
+              ...(acceptHeader === undefined ? {} : { Accept: acceptHeader }),
+            },
+            ...(method === 'GET'
+              ? {}
+              : { body: '{"name":"Version Fuzz","email":"vf@example.com"}' }),
+          });
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
   it('random paths under /api', async () => {
     const segment = fc.oneof(
       fc.string({ maxLength: 12 }).map(encodeURIComponent),

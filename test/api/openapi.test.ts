@@ -96,10 +96,16 @@ describe.each(apiVersions.map((version) => [version.id, version] as const))('%s'
       .routes.filter((route) => route.method !== 'ALL' && route.path.startsWith(`/api/${id}/`))
       .filter((route) => !/\/(openapi\.json|docs)(\/|$)/.test(route.path))
       .map((route) => `${route.method} ${route.path.replace(/:(\w+)/g, '{$1}')}`);
-    const documented = operations(documents[id].openapi31 as unknown as Json).map(
-      ([path, method]) => `${method.toUpperCase()} ${path}`,
-    );
+    const all = operations(documents[id].openapi31 as unknown as Json);
+    const documented = all
+      .filter(([path]) => path.startsWith(`/api/${id}/`))
+      .map(([path, method]) => `${method.toUpperCase()} ${path}`);
     expect([...new Set(routes)].sort()).toEqual(documented.sort());
+    // …and each once more on its unversioned path, reached by negotiation.
+    const negotiated = all
+      .filter(([path]) => !path.startsWith(`/api/${id}/`))
+      .map(([path, method]) => `${method.toUpperCase()} ${path.replace(/^\/api/, `/api/${id}`)}`);
+    expect(negotiated.sort()).toEqual(documented.sort());
   });
 
   it('serves a documentation page that loads nothing from outside the app', async () => {

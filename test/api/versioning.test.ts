@@ -1,5 +1,6 @@
 // Version negotiation and deprecation signalling over real HTTP, checked against the RFCs'
 // grammars, on every kind of v1 response — not only the collection path.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiVersions } from '../../app/api/versions.ts';
 import { startTestApp, type TestApp } from '../support/app-server.ts';
@@ -111,6 +112,20 @@ describe('with the real clock', () => {
       expect(problem.detail).toContain(requested);
     },
   );
+
+  it('leads from Link: rel="deprecation" to the v1 docs page, and from there to the migration guide', async () => {
+    const response = await call('/api/v1/users/1');
+    const page = await call(links(response.headers.get('link')).deprecation ?? '');
+    expect(page.status).toBe(200);
+    const guidePath = v1?.migrationGuide?.path ?? '';
+    expect(await page.text()).toContain(`<a href="${guidePath}">the migration guide</a>`);
+    const guide = await call(guidePath);
+    expect(guide.status).toBe(200);
+    expect(guide.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(await guide.text()).toBe(
+      readFileSync(new URL(`../../${v1?.migrationGuide?.file}`, import.meta.url), 'utf8'),
+    );
+  });
 
   it('adds no version headers outside the API', async () => {
     const response = await call('/health');

@@ -46,8 +46,11 @@ export interface Conformance {
   check(method: string, path: string, response: Response): Promise<void>;
   /** `<version> <METHOD> <template> <status>` of every checked response. */
   readonly seen: Set<string>;
-  /** Every documented `<version> <METHOD> <template> <status>`. */
-  documented(): string[];
+  /**
+   * Every documented `<version> <METHOD> <template> <status>`: of the versioned operations, or
+   * with `negotiated` of their unversioned twins.
+   */
+  documented(options?: { negotiated?: boolean }): string[];
 }
 
 /** Fetches each version's served document; `versions` are the ids to load. */
@@ -99,15 +102,21 @@ export async function loadConformance(
 
   return {
     seen,
-    documented() {
+    documented({ negotiated = false } = {}) {
       return [...documents].flatMap(([version, document]) =>
         Object.entries(document.paths as Record<string, Record<string, Json>>).flatMap(
           ([template, item]) =>
-            Object.entries(item).flatMap(([method, operation]) =>
-              Object.keys(operation.responses as Json).map(
-                (status) => `${version} ${method.toUpperCase()} ${template} ${status}`,
+            Object.entries(item)
+              .filter(
+                ([, operation]) =>
+                  ((operation.tags as string[] | undefined)?.includes('negotiated') ?? false) ===
+                  negotiated,
+              )
+              .flatMap(([method, operation]) =>
+                Object.keys(operation.responses as Json).map(
+                  (status) => `${version} ${method.toUpperCase()} ${template} ${status}`,
+                ),
               ),
-            ),
         ),
       );
     },
@@ -115,11 +124,16 @@ export async function loadConformance(
       const version = response.headers.get('api-version');
       const path = requestPath.split('?')[0] ?? '';
       if (!version || !documents.has(version)) return; // not an API response (health, 400 unknown version…)
-      // Unversioned paths are served by the version the response names.
-      const versionedPath = /^\/api\/v\d+(?:\/|$)/.test(path)
-        ? path
-        : path.replace(/^\/api/, `/api/${version}`);
-      const match = findOperation(version, method === 'HEAD' ? 'GET' : method, versionedPath);
+      // Unversioned paths are served by the version the response names: its document lists
+      // them as the negotiated twins of its operations.
+      const operationMethod = method === 'HEAD' ? 'GET' : method;
+      const match =
+        findOperation(version, operationMethod, path) ??
+        findOperation(
+          version,
+          operationMethod,
+          path.replace(/^\/api(?!\/v\d+(?:\/|$))/, `/api/${version}`),
+        );
       if (!match) {
         // Unknown paths and unsupported methods are no operation's business.
         expect([404, 405, 204], `${method} ${path} is not documented`).toContain(response.status);

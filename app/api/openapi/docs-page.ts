@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
-import type { ApiVersion } from '../versions.ts';
+import { type ApiVersion, type ApiVersionId, apiVersions } from '../versions.ts';
 
 export interface DocsAsset {
   contentType: string;
@@ -45,6 +45,21 @@ export function loadDocsAssets(): Record<string, DocsAsset> {
   };
 }
 
+/**
+ * Each version's migration guide, the Markdown in docs/api/ read once per app, so the link in
+ * the deprecation banner (and so `Link: rel="deprecation"`) reaches it wherever the app runs.
+ */
+export function loadMigrationGuides(): Partial<Record<ApiVersionId, Uint8Array<ArrayBuffer>>> {
+  const guides: Partial<Record<ApiVersionId, Uint8Array<ArrayBuffer>>> = {};
+  for (const version of apiVersions) {
+    if (version.migrationGuide)
+      guides[version.id] = readFileSync(
+        new URL(`../../../${version.migrationGuide.file}`, import.meta.url),
+      );
+  }
+  return guides;
+}
+
 /** Swagger UI sets inline styles and shows data: images; nothing may come from elsewhere. */
 export const DOCS_CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -58,10 +73,13 @@ function lifecycleBanner(version: ApiVersion): string {
   const successor = version.successor
     ? ` Move to <a href="/api/${version.successor}/docs">${version.successor}</a>.`
     : '';
+  const guide = version.migrationGuide
+    ? ` How: <a href="${version.migrationGuide.path}">the migration guide</a>.`
+    : '';
   const sunset = version.sunsetAt
     ? ` On <strong>${day(version.sunsetAt)}</strong> (its sunset) it stops answering: every request gets <code>410 Gone</code>.`
     : '';
-  return `<section id="sunset" class="lifecycle"><p>API ${version.id} is <strong>deprecated</strong> since ${day(version.deprecatedAt)}.${sunset}${successor}</p></section>`;
+  return `<section id="sunset" class="lifecycle"><p>API ${version.id} is <strong>deprecated</strong> since ${day(version.deprecatedAt)}.${sunset}${successor}${guide}</p></section>`;
 }
 
 export function docsPage(version: ApiVersion, base: string, documentUrl: string): string {

@@ -46,6 +46,18 @@ export const responseHeaders = {
       'RFC 8288 links: `rel="next"` on a page that has a next one; on a deprecated version also `rel="deprecation"` (its documentation), `rel="successor-version"` (this path in the successor) and `rel="sunset"`.',
     schema: text,
   },
+  Vary: {
+    description:
+      'On unversioned paths: `API-Version, Accept`, the request headers that chose the version (caches key on them).',
+    required: true,
+    schema: text,
+  },
+  'Content-Location': {
+    description:
+      'On unversioned paths: the versioned URL that answered (`/api/v2/users/1`), without the `version` query parameter.',
+    required: true,
+    schema: text,
+  },
   Location: {
     description: 'Where the created resource is.',
     required: true,

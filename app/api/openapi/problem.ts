@@ -41,6 +41,10 @@ const problemDetails = z
       .array(z.string())
       .optional()
       .meta({ description: 'With `unsupported-version`: the versions that exist.' }),
+    conflictingVersions: z.record(z.string(), z.string()).optional().meta({
+      description:
+        'With `conflicting-versions`: what each place named (`header`, `query`, `media_type`).',
+    }),
     successor: z
       .string()
       .nullable()
@@ -49,7 +53,7 @@ const problemDetails = z
   })
   .meta({ id: 'Problem', description: 'An RFC 9457 problem document.' });
 
-export type ErrorStatus = 400 | 404 | 409 | 410 | 413 | 415 | 429 | 500 | 503 | 504;
+export type ErrorStatus = 400 | 404 | 406 | 409 | 410 | 413 | 415 | 429 | 500 | 503 | 504;
 
 /** The catalog's problem types answered with `status`, for the response's description. */
 function typesWithStatus(status: ErrorStatus): ProblemType[] {

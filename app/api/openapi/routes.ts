@@ -23,17 +23,10 @@ export function acceptsGzip(header: string | undefined): boolean {
   return accepted;
 }
 
-// Versioned or not: `/api/docs` is the negotiated version's page.
-const DOCUMENTATION_PATH = /^\/api(?:\/v\d+)?\/(?:openapi\.json$|docs(?:\/|$))/;
-
-/** Requests for documentation, not for the API itself (the usage metric leaves them out). */
-export function isDocumentationPath(path: string): boolean {
-  return DOCUMENTATION_PATH.test(path);
-}
-
 export function openApiRoutes(
   documents: Record<ApiVersionId, VersionDocuments>,
   assets: Record<string, DocsAsset>,
+  guides: Partial<Record<ApiVersionId, Uint8Array<ArrayBuffer>>>,
 ): Hono<AppEnv> {
   const router = new Hono<AppEnv>();
   for (const version of apiVersions) {
@@ -54,6 +47,16 @@ export function openApiRoutes(
         'Cache-Control': 'no-cache',
       }),
     );
+    const guide = guides[version.id];
+    if (version.migrationGuide && guide) {
+      // Markdown, sent as plain text: every browser shows it, and it reads well as it is.
+      router.get(version.migrationGuide.path, (c) =>
+        c.body(guide, 200, {
+          'Content-Type': 'text/plain; charset=utf-8',
+          'Cache-Control': 'no-cache',
+        }),
+      );
+    }
     router.get(`${docsUrl}/:asset`, (c) => {
       const name = c.req.param('asset');
       const asset = Object.hasOwn(assets, name) ? assets[name] : undefined;

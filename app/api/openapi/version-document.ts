@@ -10,7 +10,10 @@ import {
   type ResponseConfig,
   type RouteConfig,
 } from '@asteasolutions/zod-to-openapi';
-import type { ApiVersion } from '../versions.ts';
+import { z } from 'zod';
+import { VERSIONED_MEDIA_TYPES } from '../media-type.ts';
+import { VERSION_HEADER, VERSION_PARAMETER } from '../negotiation.ts';
+import { type ApiVersion, versionNumber } from '../versions.ts';
 import { type ResponseHeaderName, responseHeaders } from './headers.ts';
 import { type ErrorStatus, problemResponse } from './problem.ts';
 
@@ -48,6 +51,8 @@ const ERROR_HEADERS: Partial<Record<ErrorStatus, ResponseHeaderName[]>> = {
 const TAGS: Record<string, string> = {
   users: 'Users: list, create, read, update, delete.',
   recommendations: 'Product recommendations for a user.',
+  negotiated:
+    'The same operations on unversioned paths (`/api/users…`), served by the version the request names.',
 };
 
 function day(date: Date): string {
@@ -58,7 +63,7 @@ function day(date: Date): string {
 function lifecycle(version: ApiVersion): string {
   if (!version.deprecatedAt) return 'The current version.';
   const successor = version.successor
-    ? ` Move to [${version.successor}](/api/${version.successor}/docs).`
+    ? ` Move to [${version.successor}](/api/${version.successor}/docs)${version.migrationGuide ? ` with [the migration guide](${version.migrationGuide.path})` : ''}.`
     : '';
   const sunset = version.sunsetAt
     ? ` From ${day(version.sunsetAt)} (its sunset) every request is answered \`410 Gone\`, pointing at the successor.`
@@ -66,12 +71,51 @@ function lifecycle(version: ApiVersion): string {
   return `**Deprecated** since ${day(version.deprecatedAt)}.${sunset}${successor} Every response carries \`Deprecation\`, \`Sunset\` and \`Link\` headers (RFC 9745, RFC 8594).`;
 }
 
+function negotiation(version: ApiVersion): string {
+  const n = versionNumber(version.id);
+  return [
+    `**Asking for ${version.id}.** \`/api/${version.id}/…\` is always ${version.id}, whatever else the request says. Each operation also has an unversioned twin (\`/api/users…\`, tagged \`negotiated\`) that serves the version the request names, in this order:`,
+    '',
+    '| Where | How | Notes |',
+    '| --- | --- | --- |',
+    `| \`${VERSION_HEADER}\` header | \`${VERSION_HEADER}: ${n}\` (or \`${version.id}\`, any case) | pins the version |`,
+    `| \`${VERSION_PARAMETER}\` query parameter | \`?${VERSION_PARAMETER}=${n}\` | pins the version; for clients that cannot set headers |`,
+    `| \`Accept\` media type | \`Accept: application/vnd.api+json; version=${n}\` (also \`application/json\`, \`application/vnd.myapp+json\`) | a preference; the response has that \`Content-Type\` with \`version=${n}\` |`,
+    '| none of them | the configured default version | |',
+    '',
+    'Versions are whole numbers: `2.0` is not a version. A header and a query parameter naming different versions, or an `Accept` that takes only another version than the one pinned, are a `400` `conflicting-versions` problem naming both; an `Accept` no version can satisfy is `406`. Unversioned responses carry `Vary: API-Version, Accept` and `Content-Location` (the versioned URL that answered).',
+  ].join('\n');
+}
+
 function description(version: ApiVersion): string {
   return [
     lifecycle(version),
     'Errors are RFC 9457 problem documents (`application/problem+json`); `GET /problems/{type}` explains each `type`.',
-    `Unversioned paths (\`/api/users…\`) are served by the version named in the \`API-Version\` request header, else by the configured default; \`/api/${version.id}/…\` always by ${version.id}.`,
+    negotiation(version),
   ].join('\n\n');
+}
+
+/** Every spelling of the version, for the negotiated twins' header and query parameter. */
+function versionSelector(version: ApiVersion, where: string) {
+  const n = versionNumber(version.id);
+  return z
+    .string()
+    .regex(new RegExp(`^[vV]?${n}$`))
+    .optional()
+    .meta({
+      description: `Selects ${version.id} on this unversioned path: \`${n}\` or \`${version.id}\` (any case). ${where}`,
+      example: n,
+    });
+}
+
+/** The same JSON in each media type `Accept` may ask for (answered with `version=<n>`). */
+function inEveryMediaType(response: ResponseConfig): ResponseConfig {
+  const json = response.content?.['application/json'];
+  if (!json) return response;
+  return {
+    ...response,
+    content: Object.fromEntries(VERSIONED_MEDIA_TYPES.map((type) => [type, json])),
+  };
 }
 
 function lifecycleExtensions(version: ApiVersion): Record<`x-${string}`, string> {
@@ -120,28 +164,66 @@ export function buildVersionDocuments(
     );
   };
 
+  const prefix = `/api/${version.id}`;
+  const headerSelector = versionSelector(
+    version,
+    `Pins the version: a \`${VERSION_PARAMETER}\` query parameter naming another one is a 400, and \`Accept\` must take this one.`,
+  );
+  const querySelector = versionSelector(
+    version,
+    `For clients that cannot set headers; pins the version like the \`${VERSION_HEADER}\` header, which must agree with it.`,
+  );
   const tags = new Set<string>();
   define({
     version,
-    prefix: `/api/${version.id}`,
+    prefix,
     operation({ responses, errors: specificErrors, ...route }) {
       for (const tag of route.tags ?? []) tags.add(tag);
-      registry.registerPath({
-        ...route,
+      const lifecycleFields = {
         ...(deprecated ? { deprecated: true } : {}),
         ...lifecycleExtensions(version),
-        responses: {
-          ...Object.fromEntries(
-            Object.entries(responses).map(([status, { extraHeaders, ...response }]) => [
-              status,
-              withHeaders(response, extraHeaders),
-            ]),
-          ),
-          ...errors(specificErrors),
+      };
+      const successes = (negotiated: boolean) =>
+        Object.fromEntries(
+          Object.entries(responses).map(([status, { extraHeaders, ...response }]) => [
+            status,
+            negotiated
+              ? withHeaders(inEveryMediaType(response), [
+                  ...(extraHeaders ?? []),
+                  'Vary',
+                  ...(route.method === 'get' || route.method === 'patch'
+                    ? (['Content-Location'] as const)
+                    : []),
+                ])
+              : withHeaders(response, extraHeaders),
+          ]),
+        );
+      registry.registerPath({
+        ...route,
+        ...lifecycleFields,
+        responses: { ...successes(false), ...errors(specificErrors) },
+      });
+      // The unversioned twin: the same operation, reached through negotiation.
+      const query = route.request?.query;
+      registry.registerPath({
+        ...route,
+        ...lifecycleFields,
+        path: `/api${route.path.slice(prefix.length)}`,
+        operationId: `${route.operationId}Negotiated`,
+        tags: [...(route.tags ?? []), 'negotiated'],
+        description: `${route.description ? `${route.description}\n\n` : ''}The unversioned path: ${version.id} serves it when the request asks for ${version.id} (see the document's description), or by default when the service is configured so.`,
+        request: {
+          ...route.request,
+          headers: z.object({ [VERSION_HEADER]: headerSelector }),
+          query: query
+            ? (query as z.ZodObject).extend({ [VERSION_PARAMETER]: querySelector })
+            : z.object({ [VERSION_PARAMETER]: querySelector }),
         },
+        responses: { ...successes(true), ...errors([...specificErrors, 400, 406]) },
       });
     },
   });
+  tags.add('negotiated');
 
   const config = {
     info: {

@@ -5,6 +5,7 @@ import type { AppEnv } from '../../http/env.ts';
 import { flagContext } from '../../http/flag-context.ts';
 import { validationProblem } from '../../http/validation.ts';
 import type { RecommendationsService } from '../../recommendations/service.ts';
+import { withoutVersion } from '../negotiation.ts';
 import { userId } from '../params.ts';
 import { recommendationsQueryV2, toRecommendationsV2 } from './recommendations-schema.ts';
 
@@ -21,7 +22,7 @@ export function recommendationsV2(
   router.get('/', async (c) => {
     const id = userId.safeParse(c.req.param('id'));
     if (!id.success) throw validationProblem(id.error, 'parameter', 'id');
-    const query = recommendationsQueryV2.safeParse(c.req.query());
+    const query = recommendationsQueryV2.safeParse(withoutVersion(c.req.query()));
     if (!query.success) throw validationProblem(query.error, 'parameter');
     const result = await service.recommend(
       id.data,
