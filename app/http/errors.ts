@@ -2,12 +2,12 @@
 // problem type; anything else is logged with its stack and answered as a bare 500.
 import type { ErrorHandler } from 'hono';
 import { isDatabaseUnavailable } from '../db/errors.ts';
-import type { Logger } from '../telemetry/logger.ts';
+import type { LineLogger } from '../telemetry/line-logger.ts';
 import { EmailTakenError, UserNotFoundError } from '../users/errors.ts';
 import type { AppEnv } from './env.ts';
 import { HttpProblem, problemResponse } from './problem.ts';
 
-export function errorHandler(logger: Logger): ErrorHandler<AppEnv> {
+export function errorHandler(logger: LineLogger): ErrorHandler<AppEnv> {
   return (error, c) => {
     if (error instanceof HttpProblem) return problemResponse(c, error.type, error.options);
     if (error instanceof UserNotFoundError)

@@ -8,7 +8,10 @@ import { problemResponse } from './problem.ts';
 
 const TIMED_OUT = Symbol('timed out');
 
-export function requestTimeout(timeoutMs: number, db: Database): MiddlewareHandler<AppEnv> {
+export function requestTimeout(
+  timeoutMs: number,
+  db: Pick<Database, 'cancellable'>,
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const controller = new AbortController();
     c.set('signal', controller.signal);

@@ -3,8 +3,6 @@
 // proxy's — everyone would share one bucket — so with TRUST_PROXY_HOPS=n the address is taken
 // from X-Forwarded-For, n entries from the right: those are the ones our own proxies appended.
 // Entries further left are whatever the client claimed and are never trusted.
-import { createHash } from 'node:crypto';
-
 export const API_KEY_HEADER = 'X-API-Key';
 
 export interface ClientKeyInput {
@@ -28,8 +26,11 @@ export function clientAddress(input: Omit<ClientKeyInput, 'apiKey'>): string {
   return input.socketAddress ?? 'unknown';
 }
 
-export function clientKey(input: ClientKeyInput): string {
-  if (input.apiKey)
-    return `key:${createHash('sha256').update(input.apiKey).digest('base64url').slice(0, 22)}`;
-  return `ip:${clientAddress(input)}`;
+/** Web Crypto, not node:crypto: the edge runtimes (app/edge.ts) run this middleware too. */
+export async function clientKey(input: ClientKeyInput): Promise<string> {
+  if (!input.apiKey) return `ip:${clientAddress(input)}`;
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(input.apiKey));
+  const base64 = btoa(String.fromCharCode(...new Uint8Array(digest)));
+  // base64url, as before: 22 characters are 132 bits of the hash, plenty for a bucket name.
+  return `key:${base64.replaceAll('+', '-').replaceAll('/', '_').slice(0, 22)}`;
 }
