@@ -366,6 +366,11 @@ const variables = {
     default: '200',
     doc: 'A Redis command slower than this is abandoned and the request is let through (fail open).',
   },
+  EDGE_ORIGIN_URL: {
+    schema: httpUrl.optional(),
+    default: undefined,
+    doc: 'Edge tier only (`app/edge.ts`): the container origin every request it cannot answer itself is forwarded to (`http://myapp:80`). Required there; the Node entry ignores it.',
+  },
   UNLEASH_URL: {
     schema: httpUrl.optional(),
     default: undefined,
@@ -473,6 +478,9 @@ const variables = {
 
 type Variables = typeof variables;
 type Name = keyof Variables;
+
+/** Every variable's name: the edge's workerd configuration binds each from the environment. */
+export const CONFIG_VARIABLES = Object.keys(variables) as Name[];
 
 export type Config = {
   readonly [K in Name]: z.output<Variables[K]['schema']>;

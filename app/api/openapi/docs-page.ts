@@ -6,8 +6,11 @@ import type { ApiVersion } from '../versions.ts';
 export interface DocsAsset {
   contentType: string;
   body: Uint8Array<ArrayBuffer>;
-  /** The body gzipped, compressed on first use and kept (the bundle: 1.7 MB → about 0.5 MB). */
-  gzipped(): Uint8Array<ArrayBuffer>;
+  /**
+   * The body gzipped, compressed on first use and kept (the bundle: 1.7 MB → about 0.5 MB).
+   * Undefined while it is not ready (the edge compresses asynchronously): send the body as is.
+   */
+  gzipped(): Uint8Array<ArrayBuffer> | undefined;
 }
 
 // Starts Swagger UI on the element that names the document. A file of its own rather than an

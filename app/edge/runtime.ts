@@ -1,0 +1,50 @@
+// What differs between the edge runtimes, read from the arguments their servers pass to
+// `fetch` and from their globals — no runtime's own types or modules, so one bundle runs on
+// all three:
+//   workerd  fetch(request, env, ctx)   env: the bindings of config.capnp (strings)
+//   Deno     fetch(request, info)       `deno serve`: info.remoteAddr; settings in Deno.env
+//   Bun      fetch(request, server)     server.requestIP(request); settings in process.env
+type Settings = Readonly<Record<string, string | undefined>>;
+
+interface DenoServeInfo {
+  remoteAddr?: { hostname?: string };
+}
+interface BunServer {
+  requestIP(request: Request): { address: string } | null;
+}
+interface RuntimeGlobals {
+  Deno?: { env: { toObject(): Record<string, string> } };
+  Bun?: unknown;
+  process?: { env: Settings };
+}
+
+function isBunServer(value: unknown): value is BunServer {
+  return typeof (value as BunServer | undefined)?.requestIP === 'function';
+}
+
+/** The TCP peer of this request, where the runtime says (workerd does not). */
+export function remoteAddress(request: Request, second: unknown): string | undefined {
+  if (isBunServer(second)) return second.requestIP(request)?.address;
+  return (second as DenoServeInfo | undefined)?.remoteAddr?.hostname;
+}
+
+/** The settings: Deno's or Bun's environment, else workerd's bindings. */
+export function settings(second: unknown): Settings {
+  const globals = globalThis as RuntimeGlobals;
+  if (globals.Deno) return globals.Deno.env.toObject();
+  if (globals.Bun && globals.process) return globals.process.env;
+  const bindings = (second ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(bindings).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string',
+    ),
+  );
+}
+
+/** Which runtime this is, for the log lines. */
+export function runtimeName(): string {
+  const globals = globalThis as RuntimeGlobals;
+  if (globals.Deno) return 'deno';
+  if (globals.Bun) return 'bun';
+  return (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent ?? 'unknown';
+}
