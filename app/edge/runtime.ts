@@ -22,10 +22,15 @@ function isBunServer(value: unknown): value is BunServer {
   return typeof (value as BunServer | undefined)?.requestIP === 'function';
 }
 
+/** `::ffff:192.0.2.1` (an IPv4 peer on a dual-stack socket, as Bun says it) → `192.0.2.1`. */
+function plainAddress(address: string | undefined): string | undefined {
+  return address?.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
+
 /** The TCP peer of this request, where the runtime says (workerd does not). */
 export function remoteAddress(request: Request, second: unknown): string | undefined {
-  if (isBunServer(second)) return second.requestIP(request)?.address;
-  return (second as DenoServeInfo | undefined)?.remoteAddr?.hostname;
+  if (isBunServer(second)) return plainAddress(second.requestIP(request)?.address);
+  return plainAddress((second as DenoServeInfo | undefined)?.remoteAddr?.hostname);
 }
 
 /** The settings: Deno's or Bun's environment, else workerd's bindings. */
