@@ -4,7 +4,7 @@
 // documents), version negotiation and its 400s, deprecation headers exactly once, rate limits
 // answered at the edge, problem+json errors, long-cached pages, and the request id, W3C trace
 // context and X-Forwarded-For reaching the origin.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildEdge } from '../../scripts/edge/build.ts';
 import {
   EDGE_RUNTIMES,
