@@ -8,7 +8,7 @@ import { build, type Metafile, type Plugin } from 'esbuild';
 import { EDGE_BUILD_OPTIONS } from '../../scripts/edge/build.ts';
 
 /** Packages that need Node itself (sockets, worker threads, file descriptors, V8 internals). */
-export const NODE_ONLY_PACKAGES = [
+const NODE_ONLY_PACKAGES = [
   'pino',
   'pino-abstract-transport',
   'thread-stream',

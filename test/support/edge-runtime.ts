@@ -4,7 +4,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { EDGE_BUNDLE, WORKERD_CONFIG } from '../../scripts/edge/build.ts';
+import { edgeCommand } from '../../scripts/edge/command.ts';
 import type { EdgeRuntime } from '../../scripts/edge/runtimes-install.ts';
 import { collectJsonLines } from './json-lines.ts';
 import { freePort } from './ports.ts';
@@ -17,49 +17,6 @@ export interface EdgeProcess {
   close(): Promise<void>;
 }
 
-/** How each runtime serves the bundle's `export default { fetch }` on `port`. */
-export function edgeCommand(
-  runtime: EdgeRuntime,
-  binary: string,
-  port: number,
-): { args: string[]; env: Record<string, string> } {
-  switch (runtime) {
-    case 'workerd':
-      // --verbose: console.log reaches stdout.
-      return {
-        args: [
-          binary,
-          'serve',
-          WORKERD_CONFIG,
-          '--socket-addr',
-          `http=127.0.0.1:${port}`,
-          '--verbose',
-        ],
-        env: {},
-      };
-    case 'deno':
-      return {
-        args: [
-          binary,
-          'serve',
-          '--allow-net',
-          '--allow-env',
-          '--host',
-          '127.0.0.1',
-          '--port',
-          String(port),
-          EDGE_BUNDLE,
-        ],
-        env: { DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
-      };
-    case 'bun':
-      return {
-        args: [binary, 'run', EDGE_BUNDLE],
-        env: { PORT: String(port), HOSTNAME: '127.0.0.1' },
-      };
-  }
-}
-
 export async function startEdge(
   runtime: EdgeRuntime,
   binary: string,
@@ -68,7 +25,7 @@ export async function startEdge(
 ): Promise<EdgeProcess> {
   const port = await freePort();
   const { args, env } = edgeCommand(runtime, binary, port);
-  const [command = binary, ...rest] = args;
+  const [command, ...rest] = args;
   const child: ChildProcess = spawn(command, rest, {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env, ...settings },
     stdio: ['ignore', 'pipe', 'pipe'],
