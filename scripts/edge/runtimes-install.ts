@@ -7,7 +7,8 @@
 // script that may fail behind a strict egress; the platform packages it depends on carry the
 // same binary inside the tarball, so those are installed, with no install scripts.
 //
-//   node scripts/edge/runtimes-install.ts   # installs what is missing, prints each binary
+//   node scripts/edge/runtimes-install.ts [workerd|deno|bun …]   # installs what is missing (all
+//                                                                 # by default), prints each binary
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -126,7 +127,13 @@ export async function ensureRuntime(
 }
 
 if (import.meta.main) {
-  for (const runtime of Object.keys(EDGE_RUNTIMES) as EdgeRuntime[]) {
+  const asked = process.argv.slice(2) as EdgeRuntime[];
+  const unknown = asked.filter((name) => !(name in EDGE_RUNTIMES));
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown runtime ${unknown.join(', ')}: expected workerd, deno or bun\n`);
+    process.exit(2);
+  }
+  for (const runtime of asked.length > 0 ? asked : (Object.keys(EDGE_RUNTIMES) as EdgeRuntime[])) {
     const binary = await ensureRuntime(runtime, (line) => process.stderr.write(`${line}\n`));
     process.stdout.write(`${runtime} ${binary}\n`);
   }
