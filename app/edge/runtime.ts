@@ -51,5 +51,7 @@ export function runtimeName(): string {
   const globals = globalThis as RuntimeGlobals;
   if (globals.Deno) return 'deno';
   if (globals.Bun) return 'bun';
-  return (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent ?? 'unknown';
+  // workerd names itself as the Workers platform does.
+  const agent = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent;
+  return agent === 'Cloudflare-Workers' ? 'workerd' : (agent ?? 'unknown');
 }

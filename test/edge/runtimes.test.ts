@@ -89,6 +89,12 @@ for (const runtime of Object.keys(EDGE_RUNTIMES) as EdgeRuntime[]) {
         await edge?.close();
       });
 
+      it('says which runtime it runs on', () => {
+        expect(edge.logs).toContainEqual(
+          expect.objectContaining({ msg: 'edge tier ready', runtime, origin: proxy.url }),
+        );
+      });
+
       it('serves the API from the origin, in its documented shapes', async () => {
         const email = `${runtime}@example.org`;
         const created = await call('POST', '/api/v2/users', {
