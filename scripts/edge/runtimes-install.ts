@@ -91,7 +91,8 @@ function isInstalled(runtime: EdgeRuntime, dir = installDir(runtime)): boolean {
 
 function run(command: string, args: string[], cwd: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+    // npm's own output to stderr: stdout carries only the binaries' paths (the Dockerfile reads it).
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 2, 2] });
     child.on('error', reject);
     child.on('exit', (code) =>
       code === 0
