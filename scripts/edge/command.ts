@@ -46,6 +46,7 @@ export function edgeCommand(
         env: { DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
       };
     case 'bun':
-      return { args: [binary, 'run', EDGE_BUNDLE], env: { PORT: String(port), HOSTNAME: host } };
+      // Bun serves a default export on PORT, on every interface (it has no setting for the host).
+      return { args: [binary, 'run', EDGE_BUNDLE], env: { PORT: String(port) } };
   }
 }
