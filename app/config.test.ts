@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configTable, loadConfig } from './config.ts';
+import { ConfigError, loadConfig } from './config.ts';
 import { telemetryOptions } from './telemetry-options.ts';
 
 function problemsOf(env: Record<string, string>): readonly string[] {
@@ -104,12 +103,5 @@ describe('the OTLP encoding', () => {
     expect(problemsOf({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })[0]).toMatch(
       /OTEL_EXPORTER_OTLP_PROTOCOL="grpc": expected one of: http\/json, http\/protobuf/,
     );
-  });
-});
-
-describe('the README configuration table', () => {
-  it('is the one generated from the schema (run `npm run docs:config` to refresh)', () => {
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    expect(readme).toContain(configTable());
   });
 });

@@ -18,17 +18,19 @@
 // included (what a CPU-limited pod pays).
 // Prints req/s and each app's CPU time per request (from /proc), per round and as medians; the
 // target is at most 15% fewer requests/s with telemetry on. Not part of CI.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { applyMigrations } from '../app/db/migrate/runner.ts';
 import { openPostgres } from '../app/db/postgres.ts';
 import { createLogger } from '../app/telemetry/logger.ts';
 import { freePort } from '../test/support/ports.ts';
-import { findTool } from '../test/support/tools.ts';
+import {
+  load as loadServer,
+  median,
+  type Run,
+  type Server,
+  startOtlpSink,
+  startServer,
+} from './support/load.ts';
 import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 2);
@@ -36,11 +38,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
 const WARM_UP_S = 3;
 const SIDE_BY_SIDE = process.env.BENCH_LAYOUT === 'side-by-side';
 const CONNECTIONS = 32;
-/** USER_HZ: the unit of /proc/<pid>/stat times on Linux. */
-const CLOCK_TICKS_PER_S = 100;
 const MAIN = join(import.meta.dirname, '../app/main.ts');
-const run = promisify(execFile);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function prepareDatabase(): Promise<ScratchDatabase> {
   const database = await createScratchDatabase('myapp_bench');
@@ -55,81 +53,11 @@ async function prepareDatabase(): Promise<ScratchDatabase> {
   return database;
 }
 
-async function startApp(
-  env: Record<string, string>,
-): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if ((await fetch(`${url}/ready`).catch(() => undefined))?.ok) return { url, child };
-    await sleep(50);
-  }
-  child.kill('SIGKILL');
-  throw new Error('the app did not become ready');
-}
+const startApp = (env: Record<string, string>): Promise<Server> =>
+  startServer('myapp', [process.execPath, MAIN], env, { readyPath: '/ready' });
 
-async function stopApp(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-/** User plus system CPU time of a process so far, in µs (Linux: /proc/<pid>/stat, in ticks). */
-async function cpuMicros(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the parenthesised command name; utime and stime are the 14th and 15th fields.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S) * 1e6;
-}
-
-interface Run {
-  rps: number;
-  /** The app's own CPU time per request, in µs: steadier than req/s on a shared machine. */
-  cpuPerRequest: number;
-}
-
-async function load(url: string, seconds: number, pid: number, connections: number): Promise<Run> {
-  const wrk = findTool('wrk');
-  if (!wrk) throw new Error('wrk is not installed: apt-get install wrk');
-  const cpuBefore = await cpuMicros(pid);
-  const { stdout } = await run(wrk, ['-t1', `-c${connections}`, `-d${seconds}s`, url]);
-  const cpu = (await cpuMicros(pid)) - cpuBefore;
-  // A fast failure is no throughput: any non-2xx answer makes the figure meaningless.
-  const failed = /Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1];
-  if (failed) throw new Error(`${failed} requests failed during the run:\n${stdout}`);
-  const requests = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? Number.NaN);
-  return {
-    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? Number.NaN),
-    cpuPerRequest: cpu / requests,
-  };
-}
-
-/** A minimal OTLP/HTTP sink: reads and acknowledges every export. */
-async function startSink(): Promise<{ url: string; spans: () => number; close(): void }> {
-  let bytes = 0;
-  const server = createServer((req, res) => {
-    req.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-    });
-    // An empty success in the request's encoding (an empty protobuf message is 0 bytes).
-    const json = req.headers['content-type'] === 'application/json';
-    req.on('end', () =>
-      res
-        .writeHead(200, { 'content-type': String(req.headers['content-type']) })
-        .end(json ? '{}' : ''),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    spans: () => bytes,
-    close: () => server.close(),
-  };
-}
+const load = (target: string, seconds: number, pid: number, connections: number): Promise<Run> =>
+  loadServer({ pid }, target, { seconds, connections });
 
 type Mode = 'off' | 'logs' | 'traces' | 'on';
 
@@ -167,10 +95,10 @@ async function startMode(mode: Mode, databaseUrl: string, sinkUrl: string): Prom
   return {
     mode,
     target: `${app.url}/api/v1/users?limit=20`,
-    pid: app.child.pid as number,
+    pid: app.pid,
     async stop() {
       clearInterval(scraper);
-      await stopApp(app.child);
+      await app.stop();
     },
   };
 }
@@ -194,7 +122,7 @@ async function measureSideBySide(running: Running[]): Promise<Map<Mode, Run>> {
 }
 
 const database = await prepareDatabase();
-const sink = await startSink();
+const sink = await startOtlpSink();
 try {
   // Seeded through the API itself, so the bench follows the schema whatever its version.
   const seeder = await startApp({
@@ -211,7 +139,7 @@ try {
     });
     if (response.status !== 201) throw new Error(`seeding failed: ${response.status}`);
   }
-  await stopApp(seeder.child);
+  await seeder.stop();
 
   // `off` always runs: every other mode is compared with it.
   const requested = (process.env.BENCH_MODES ?? 'on').split(',') as Mode[];
@@ -242,13 +170,6 @@ try {
   } finally {
     for (const app of running) await app.stop();
   }
-  const median = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const middle = sorted.length / 2;
-    return sorted.length % 2 === 1
-      ? (sorted[Math.floor(middle)] as number)
-      : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-  };
   // Ratios within a round: the modes ran over the same seconds, so a slow spell of the machine
   // hits both sides of the ratio. The median over rounds then drops the odd round out.
   const ratioToOff = (mode: Mode, figure: (run: Run) => number) =>
@@ -267,7 +188,7 @@ try {
   process.stdout.write(
     `\neverything on: ${((1 - rpsRatio('on')) * 100).toFixed(1)}% fewer req/s than off; target: at most 15%\n`,
   );
-  process.stdout.write(`OTLP bytes received: ${sink.spans()}\n`);
+  process.stdout.write(`OTLP bytes received: ${sink.bytes()}\n`);
 } finally {
   sink.close();
   await database.drop();

@@ -1,11 +1,10 @@
 // The parameter table of chart/README.md, generated from the `# --` comments in
-// chart/values.yaml so it cannot drift from the values (a test compares them):
-//
-//   npm run chart:docs             rewrite the table between the README's markers
+// chart/values.yaml so it cannot drift from the values; `npm run generate` writes it between
+// the README's markers.
 //
 // A key with its own `# --` comment is one row (a map documented as a whole shows its default
 // as JSON); a map without one is a section whose keys are rows of their own.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMap, isNode, isPair, isScalar, parseDocument, type YAMLMap } from 'yaml';
 
@@ -62,22 +61,4 @@ export async function valuesTable(chart = CHART): Promise<string> {
       `| \`${row.key}\` | \`${cell(JSON.stringify(row.default ?? null))}\` | ${cell(row.description ?? '')} |`,
   );
   return ['| Key | Default | Description |', '| --- | --- | --- |', ...rows].join('\n');
-}
-
-/** The README's current table (between the markers). */
-export function tableIn(readme: string): string {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`chart/README.md lacks ${START} … ${END}`);
-  return readme.slice(start + START.length, end).trim();
-}
-
-if (import.meta.main) {
-  const path = join(CHART, 'README.md');
-  const readme = await readFile(path, 'utf8');
-  const current = tableIn(readme);
-  const table = await valuesTable();
-  const before = readme.slice(0, readme.indexOf(START) + START.length);
-  await writeFile(path, `${before}\n${table}\n${readme.slice(readme.indexOf(END))}`);
-  process.stdout.write(current === table ? 'values table unchanged\n' : 'values table updated\n');
 }

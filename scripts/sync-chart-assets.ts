@@ -1,16 +1,13 @@
 // Helm reads only files inside the chart folder, so the project's alert rules (alerts/) and
-// Grafana dashboards (grafana/) reach the chart as copies under chart/files/. This keeps the
-// copies identical to their sources:
-//
-//   npm run chart:sync-assets            copy (and delete copies whose source is gone)
-//   npm run chart:sync-assets -- --check exit 1 and list the differences, change nothing
+// Grafana dashboards (grafana/) reach the chart as copies under chart/files/. This module
+// plans the copies, which `npm run generate` writes (deleting copies whose source is gone).
 //
 // What counts as a source is decided by content, wherever it sits under the folder: a YAML file
 // with a top-level `groups` list is a Prometheus rule file (promtool test files have
 // `rule_files` instead, an SLO spec has neither); a JSON file with a `panels` list is a dashboard.
 // The copies are flat (chart/files/alerts/<name>.yaml, chart/files/dashboards/<name>.json), so
 // two sources with one file name are an error.
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { parse } from 'yaml';
 
@@ -95,20 +92,6 @@ export async function differences(root = ROOT): Promise<string[]> {
   return found;
 }
 
-async function sync(root = ROOT): Promise<string[]> {
-  const planned = await plannedCopies(root);
-  const changes = await differences(root);
-  for (const kind of KINDS) await mkdir(join(root, kind.target), { recursive: true });
-  for (const copy of planned) await writeFile(join(root, copy.target), copy.text);
-  const wanted = new Set(planned.map((copy) => copy.target));
-  for (const kind of KINDS) {
-    for (const file of await filesUnder(join(root, kind.target), kind.extensions)) {
-      if (!wanted.has(relative(root, file))) await rm(file);
-    }
-  }
-  return changes;
-}
-
 async function filesUnder(dir: string, extensions: readonly string[]): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
   return entries
@@ -120,15 +103,4 @@ async function filesUnder(dir: string, extensions: readonly string[]): Promise<s
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-if (import.meta.main) {
-  const check = process.argv.includes('--check');
-  const changes = check ? await differences() : await sync();
-  const report = changes.length === 0 ? 'chart assets are in sync' : changes.join('\n');
-  process.stdout.write(`${report}\n`);
-  if (check && changes.length > 0) {
-    process.stdout.write('run `npm run chart:sync-assets` to update the copies\n');
-    process.exitCode = 1;
-  }
 }

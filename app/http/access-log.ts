@@ -6,7 +6,7 @@ import type { AppEnv } from './env.ts';
 import { routeTemplate, UNMATCHED_ROUTE } from './route.ts';
 
 export function accessLog(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+  return async function accessLog(c, next) {
     const started = performance.now();
     await next();
     const status = c.res.status;

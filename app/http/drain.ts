@@ -5,7 +5,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { Lifecycle } from '../lifecycle/state.ts';
 
 export function closeConnectionsWhenDraining(lifecycle: Lifecycle): MiddlewareHandler {
-  return async (c, next) => {
+  return async function closeConnectionsWhenDraining(c, next) {
     await next();
     if (lifecycle.state !== 'ready' && lifecycle.state !== 'starting')
       c.res.headers.set('Connection', 'close');

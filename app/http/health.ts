@@ -1,4 +1,4 @@
-// Liveness and readiness, at the seed's paths.
+// Liveness and readiness, at the conventional /health and /ready.
 // /health: the process and its event loop answer. It stays 200 while draining, or Kubernetes
 //   would restart a pod that is shutting down on purpose.
 // /ready: this instance should get traffic: not draining, the database answers quickly, and

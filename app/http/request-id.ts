@@ -6,7 +6,7 @@ import type { AppEnv } from './env.ts';
 const SANE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function requestId(): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+  return async function requestId(c, next) {
     const incoming = c.req.header('x-request-id');
     const id = incoming && SANE_ID.test(incoming) ? incoming : crypto.randomUUID();
     c.set('requestId', id);

@@ -1,4 +1,4 @@
-// Graceful shutdown of a Node HTTP server, the whole checklist of reference/http.md:
+// Graceful shutdown of a Node HTTP server, the whole checklist:
 // fail readiness at once, keep serving through the drain delay (the load balancer is still
 // removing this pod), then stop accepting, let in-flight requests finish with
 // `Connection: close`, close every connection that goes idle, force-close what is left at the

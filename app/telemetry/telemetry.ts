@@ -59,7 +59,7 @@ export interface Telemetry extends RequestTelemetry {
   /**
    * Records a feature flag evaluation: counted by flag and variant, added to the request's span
    * as a `feature_flag.evaluation` event, and remembered so the request's duration is also
-   * recorded by variant. The flags client (issue 6) calls this for every evaluation.
+   * recorded by variant. The flags client calls this for every evaluation.
    */
   recordFlagEvaluation(evaluation: FlagEvaluation): void;
   /** The observer the database client reports its queries to. */

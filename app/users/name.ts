@@ -1,4 +1,4 @@
-// A user's name as one string and as its parts. The split is the rule of the seed: trim,
+// A user's name as one string and as its parts. The split: trim,
 // collapse whitespace, the first word is the first name and the rest the last name (empty for
 // a one-word name). Migration 0001 spells the same rule in SQL (users_split_name) for rows
 // written by releases that knew only `name`; a test feeds both the same names.

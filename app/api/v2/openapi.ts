@@ -1,5 +1,5 @@
 // What the v2 document describes: the users resource in the v2 wire shape, and a user's
-// recommendations (issue 6's router and schemas, recommendations.ts).
+// recommendations (its router and schemas are in recommendations.ts).
 import { z } from 'zod';
 import type { VersionDocumentBuilder } from '../openapi/version-document.ts';
 import { userId } from '../params.ts';

@@ -1,4 +1,4 @@
-// Per-client, per-version rate limits (the seed gave v1 a lower limit than v2). Answers carry
+// Per-client, per-version rate limits (v1, the deprecated version, has a lower limit than v2). Answers carry
 // the IETF RateLimit-Policy / RateLimit fields (draft-ietf-httpapi-ratelimit-headers); a client
 // over its limit gets a 429 problem with Retry-After. If the store fails, the request goes
 // through: a broken Redis must not take the API down with it (fail open, reported).

@@ -1,26 +1,16 @@
 // Every rule has a failing fixture and its safe form (fixtures/<rule>.unsafe.sql and .safe.sql);
-// the project's own migrations must lint clean. With squawk where installed (CI installs it
-// with npm ci): the second opinion must agree that every safe form is safe. About 3 s.
-import { readdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+// the project's own migrations must lint clean. squawk's second opinion, a child process per
+// file, is in lint-squawk.integration.test.ts.
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeWithTool } from '../../../../test/support/tools.ts';
 import { listMigrationNames, MIGRATIONS_DIR } from '../files.ts';
-import { type LintOptions, lintMigration } from './lint.ts';
+import { lintMigration } from './lint.ts';
+import { FIXTURES, fixture, lintFile } from './lint-fixtures.ts';
 import { RULE_IDS } from './rules.ts';
-import { findSquawk, squawkRunner } from './squawk.ts';
 
-const FIXTURES = join(import.meta.dirname, 'fixtures');
-/** Where npm squawk-cli puts its binary; `describeWithTool` says so loudly when it is missing. */
-const SQUAWK = findSquawk() ?? resolve(import.meta.dirname, '../../../../node_modules/.bin/squawk');
 /** Rules only squawk can raise. */
 const SQUAWK_ONLY = new Set(['squawk']);
-
-async function lintFile(path: string, options: LintOptions = {}) {
-  return lintMigration(path, await readFile(path, 'utf8'), { release: '0.4.0', ...options });
-}
-
-const fixture = (rule: string, kind: 'unsafe' | 'safe') => join(FIXTURES, `${rule}.${kind}.sql`);
 
 describe('the migration linter', () => {
   it('has a failing fixture and a safe form for every rule, and no fixture without a rule', async () => {
@@ -102,52 +92,3 @@ describe('the migration linter', () => {
     ]);
   });
 });
-
-describeWithTool(
-  'squawk',
-  (squawk) => {
-    const options = {
-      squawk: squawkRunner(squawk, { lockTimeoutMs: 2_000, statementTimeoutMs: 30_000 }),
-    };
-
-    it('reports what only squawk catches, with its rule name', async () => {
-      const problems = await lintFile(fixture('squawk', 'unsafe'), options);
-      expect(problems).toEqual([
-        expect.objectContaining({
-          rule: 'squawk',
-          squawkRule: 'ban-create-domain-with-constraint',
-          line: 2,
-        }),
-      ]);
-    });
-
-    it('agrees that every safe form and every project migration is safe', async () => {
-      const paths = [
-        ...RULE_IDS.map((rule) => fixture(rule, 'safe')),
-        ...(await listMigrationNames(MIGRATIONS_DIR)).map((name) => join(MIGRATIONS_DIR, name)),
-      ];
-      // In parallel: each file is one squawk process.
-      const results = await Promise.all(
-        paths.map(async (path) => ({ path, problems: await lintFile(path, options) })),
-      );
-      expect(results).toEqual(paths.map((path) => ({ path, problems: [] })));
-    });
-
-    it('still flags every unsafe fixture, squawk or not', async () => {
-      const results = await Promise.all(
-        RULE_IDS.map(async (rule) => {
-          const problems = await lintFile(fixture(rule, 'unsafe'), options);
-          return { rule, flagged: problems.some((problem) => problem.rule === rule) };
-        }),
-      );
-      expect(results).toEqual(RULE_IDS.map((rule) => ({ rule, flagged: true })));
-    });
-
-    it('takes an acknowledgement of a squawk rule', async () => {
-      const text =
-        "-- migrate: expand\n-- migrate:allow squawk:ban-create-domain-with-constraint: checked once, at the edge\nCREATE DOMAIN email_address AS text CHECK (VALUE LIKE '%@%');\n";
-      expect(await lintMigration('0009_domain.sql', text, options)).toEqual([]);
-    });
-  },
-  SQUAWK,
-);

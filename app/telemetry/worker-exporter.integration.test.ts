@@ -48,7 +48,9 @@ describe('the worker exporter', () => {
   ] as const)(
     'sends %s from its thread to the collector, with the resource',
     async (protocol, encoding) => {
-      const exporter = createWorkerExporter(options({ protocol }));
+      // A fresh worker loads the OTLP exporter before its first export: on a busy machine that
+      // alone took longer than a production timeout, which these cases do not test.
+      const exporter = createWorkerExporter(options({ protocol, timeoutMillis: 20_000 }));
       const sent = spans(3);
       const result = await exportOnce(exporter, sent);
       expect(result.code).toBe(ExportResultCode.SUCCESS);

@@ -92,7 +92,7 @@ async function startServer(options: {
         res.end('ok');
     }
   });
-  // As in production: keep-alive outlives the load balancer's idle timeout (reference/http.md),
+  // As in production: keep-alive outlives the load balancer's idle timeout,
   // so Node's own timeout never closes a connection for the shutdown within a test.
   server.keepAliveTimeout = 65_000;
   const h: Harness = {

@@ -1,0 +1,52 @@
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../telemetry/logger.ts';
+import { accessLog } from './access-log.ts';
+import type { AppEnv } from './env.ts';
+
+function loggedApp() {
+  const lines: Record<string, unknown>[] = [];
+  const logger = createLogger({
+    level: 'info',
+    destination: { write: (line: string) => lines.push(JSON.parse(line)) },
+  });
+  const app = new Hono<AppEnv>();
+  app.use(async (c, next) => {
+    c.set('logger', logger);
+    await next();
+  });
+  app.use(accessLog());
+  app.get('/users/:id', (c) => c.text('ok'));
+  app.get('/boom', (c) => c.text('failed', 503));
+  return { app, lines };
+}
+
+describe('accessLog', () => {
+  it('logs the route template, never the raw path, ids or query string', async () => {
+    const { app, lines } = loggedApp();
+    await app.request('/users/12345?email=ada@example.com');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: 'info',
+      msg: 'request',
+      method: 'GET',
+      route: '/users/:id',
+      status: 200,
+    });
+    expect(lines[0]?.duration_ms).toBeTypeOf('number');
+    expect(JSON.stringify(lines[0])).not.toMatch(/12345|ada@example\.com/);
+  });
+
+  it('logs an unmatched path with route null', async () => {
+    const { app, lines } = loggedApp();
+    await app.request('/no/such/path/999');
+    expect(lines[0]).toMatchObject({ route: null, status: 404 });
+    expect(JSON.stringify(lines[0])).not.toContain('999');
+  });
+
+  it('logs server errors at level error', async () => {
+    const { app, lines } = loggedApp();
+    await app.request('/boom');
+    expect(lines[0]).toMatchObject({ level: 'error', status: 503 });
+  });
+});
