@@ -1,27 +1,27 @@
 // `npm run bench:edge`: what the edge tier adds to a request it forwards, per runtime. The real
-// app (app/main.ts on PostgreSQL) is the origin; GET /api/v2/users?limit=20 is loaded through:
+// app (app/main.ts on PostgreSQL, 50 users) is the origin; GET /api/v2/users?limit=20 is loaded
+// through:
 //   direct    the origin itself: the floor;
 //   haproxy   a conventional reverse proxy in front of it (Debian's haproxy): the peer;
 //   workerd, deno, bun   the edge bundle (scripts/edge/build.ts) under each runtime.
-// Load: wrk (a separate C process), --latency for p50/p99, no pipelining. A shared machine drifts,
-// so every target runs for the whole bench, warmed up once, and is loaded in short rounds with
-// the order alternating; each figure is the median over rounds of its difference (latency) or
-// ratio (req/s) to `direct` in the same round. Prints per-round lines and the table the README
-// shows. Not part of CI.
+// With bench/support/load.ts: wrk, keep-alive, no pipelining, servers pinned apart from wrk where
+// there are two cores. Every target runs for the whole bench, warmed up once, then is loaded in
+// short rounds whose order alternates, so a slow spell of a shared machine lands on all alike;
+// each figure is the median over rounds of its ratio (req/s) or difference (p50, p99) to `direct`
+// in the same round. CPU/request is the proxy's own (the edge runtime's, haproxy's). Not in CI.
+//
 //   BENCH_ROUNDS (8)  BENCH_DURATION_S (2)  BENCH_CONNECTIONS (16)  BENCH_RUNTIMES (workerd,deno,bun)
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { applyMigrations } from '../app/db/migrate/runner.ts';
 import { openPostgres } from '../app/db/postgres.ts';
 import { createLogger } from '../app/telemetry/logger.ts';
 import { buildEdge } from '../scripts/edge/build.ts';
 import { edgeCommand } from '../scripts/edge/command.ts';
 import { type EdgeRuntime, ensureRuntime } from '../scripts/edge/runtimes-install.ts';
-import { freePort } from '../test/support/ports.ts';
 import { findTool } from '../test/support/tools.ts';
+import { load, median, pinning, type Run, type Server, startServer } from './support/load.ts';
 import { createScratchDatabase } from './support/scratch-database.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
@@ -31,95 +31,20 @@ const RUNTIMES = (process.env.BENCH_RUNTIMES ?? 'workerd,deno,bun').split(',') a
 const WARM_UP_S = 3;
 const PATH = '/api/v2/users?limit=20';
 const MAIN = join(import.meta.dirname, '../app/main.ts');
-const run = promisify(execFile);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-interface Target {
-  name: string;
-  url: string;
-  child?: ChildProcess;
+/** A command run through sh, so its arguments can name the PORT startServer picks. */
+function throughShell(args: readonly string[]): string[] {
+  const word = (arg: string) =>
+    arg.includes('$PORT') ? `"${arg}"` : `'${arg.replaceAll("'", "'\\''")}'`;
+  return ['sh', '-c', `exec ${args.map(word).join(' ')}`];
 }
 
-interface Run {
-  rps: number;
-  p50Ms: number;
-  p99Ms: number;
-}
-
-function spawnQuiet(command: string, args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(command, args, {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
-async function waitFor(url: string, what: string): Promise<void> {
-  for (let attempt = 0; attempt < 600; attempt++) {
-    if ((await fetch(url).catch(() => undefined))?.ok) return;
-    await sleep(50);
-  }
-  throw new Error(`${what} did not answer ${url}`);
-}
-
-async function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-/** wrk's latency line value (`1.23ms`, `850.00us`, `1.02s`) in milliseconds. */
-function millis(value: string | undefined): number {
-  const match = /^([\d.]+)(us|ms|s)$/.exec(value ?? '');
-  if (!match) return Number.NaN;
-  const scale = { us: 0.001, ms: 1, s: 1000 }[match[2] as 'us' | 'ms' | 's'];
-  return Number(match[1]) * scale;
-}
-
-async function load(url: string, seconds: number): Promise<Run> {
-  const wrk = findTool('wrk');
-  if (!wrk) throw new Error('wrk is not installed: apt-get install wrk');
-  const { stdout } = await run(wrk, ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', url]);
-  const failed = /Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1];
-  if (failed) throw new Error(`${failed} requests failed during the run:\n${stdout}`);
-  return {
-    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? Number.NaN),
-    p50Ms: millis(/^\s+50%\s+(\S+)/m.exec(stdout)?.[1]),
-    p99Ms: millis(/^\s+99%\s+(\S+)/m.exec(stdout)?.[1]),
-  };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
-
-async function startOrigin(databaseUrl: string): Promise<Target> {
-  const port = await freePort();
-  const child = spawnQuiet(process.execPath, [MAIN], {
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    METRICS_PORT: '0',
-    DATABASE_URL: databaseUrl,
-    DB_POOL_MAX: '10',
-    RATE_LIMITS: 'v1=0,v2=0',
-    DRAIN_DELAY_MS: '0',
-    LOG_LEVEL: 'silent',
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${url}/ready`, 'the origin');
-  return { name: 'direct', url, child };
-}
-
-async function startHaproxy(origin: string, dir: string): Promise<Target> {
+async function startHaproxy(origin: string, dir: string): Promise<Server> {
   const haproxy = findTool('haproxy');
   if (!haproxy) throw new Error('haproxy is not installed: apt-get install haproxy');
-  const port = await freePort();
   const config = join(dir, 'haproxy.cfg');
   const upstream = new URL(origin);
+  // haproxy reads "${PORT}" from its environment.
   await writeFile(
     config,
     `defaults
@@ -129,39 +54,36 @@ async function startHaproxy(origin: string, dir: string): Promise<Target> {
   timeout server 30s
   option http-keep-alive
 frontend edge
-  bind 127.0.0.1:${port}
+  bind "127.0.0.1:\${PORT}"
   default_backend origin
 backend origin
   http-reuse always
   server origin ${upstream.hostname}:${upstream.port}
 `,
   );
-  const child = spawnQuiet(haproxy, ['-db', '-f', config], {});
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${url}/health`, 'haproxy');
-  return { name: 'haproxy', url, child };
+  return startServer('haproxy', [haproxy, '-db', '-f', config], {});
 }
 
-async function startEdgeRuntime(runtime: EdgeRuntime, origin: string): Promise<Target> {
+async function startEdgeRuntime(runtime: EdgeRuntime, origin: string): Promise<Server> {
   const binary = await ensureRuntime(runtime, (line) => process.stderr.write(`${line}\n`));
-  const port = await freePort();
-  const { args, env } = edgeCommand(runtime, binary, port);
-  const [command, ...rest] = args;
+  // PORT itself is startServer's (Bun reads it; the others get it through the shell).
+  const {
+    args,
+    env: { PORT: _port, ...env },
+  } = edgeCommand(runtime, binary, '$PORT');
   // Rate limits off and no access log: the edge's own work, as the origin's is measured.
-  const child = spawnQuiet(command, rest, {
+  return startServer(runtime, throughShell(args), {
     ...env,
+    HOME: process.env.HOME ?? '/tmp',
     EDGE_ORIGIN_URL: origin,
     RATE_LIMITS: 'v1=0,v2=0',
     LOG_LEVEL: 'silent',
   });
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${url}/health`, runtime);
-  return { name: runtime, url, child };
 }
 
 const database = await createScratchDatabase('myapp_bench_edge');
 const dir = await mkdtemp(join(tmpdir(), 'myapp-bench-edge-'));
-const targets: Target[] = [];
+const targets: Server[] = [];
 try {
   const db = openPostgres({
     url: database.url,
@@ -172,7 +94,19 @@ try {
   await applyMigrations(db, createLogger({ level: 'silent' }));
   await db.close();
   await buildEdge();
-  const origin = await startOrigin(database.url);
+  const origin = await startServer(
+    'direct',
+    [process.execPath, MAIN],
+    {
+      METRICS_PORT: '0',
+      DATABASE_URL: database.url,
+      DB_POOL_MAX: '10',
+      RATE_LIMITS: 'v1=0,v2=0',
+      DRAIN_DELAY_MS: '0',
+      LOG_LEVEL: 'silent',
+    },
+    { readyPath: '/ready' },
+  );
   targets.push(origin);
   for (let index = 0; index < 50; index++) {
     const response = await fetch(`${origin.url}/api/v2/users`, {
@@ -190,36 +124,38 @@ try {
   for (const runtime of RUNTIMES) targets.push(await startEdgeRuntime(runtime, origin.url));
 
   process.stdout.write(
-    `GET ${PATH} (50 users, PostgreSQL), ${CONNECTIONS} wrk connections, ${ROUNDS} rounds of ${DURATION_S} s\n`,
+    `GET ${PATH} (50 users, PostgreSQL), ${CONNECTIONS} wrk connections, ${ROUNDS} rounds of ${DURATION_S} s, ${pinning}\n`,
   );
-  for (const target of targets) await load(`${target.url}${PATH}`, WARM_UP_S);
+  const options = { seconds: DURATION_S, connections: CONNECTIONS };
+  for (const target of targets)
+    await load(target, `${target.url}${PATH}`, { ...options, seconds: WARM_UP_S });
   const results = new Map<string, Run[]>(targets.map((target) => [target.name, []]));
   for (let round = 1; round <= ROUNDS; round++) {
     const order = round % 2 === 0 ? [...targets].reverse() : targets;
     for (const target of order) {
-      const result = await load(`${target.url}${PATH}`, DURATION_S);
+      const result = await load(target, `${target.url}${PATH}`, options);
       results.get(target.name)?.push(result);
       process.stdout.write(
-        `round ${round}  ${target.name.padEnd(8)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms\n`,
+        `round ${round}  ${target.name.padEnd(8)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50Ms.toFixed(2)} ms  p99 ${result.p99Ms.toFixed(2)} ms  ${result.cpuPerRequest.toFixed(0)} µs CPU/request\n`,
       );
     }
   }
   const direct = results.get('direct') as Run[];
   process.stdout.write(
-    '\n| Path | req/s vs direct | p50 added | p99 added | p50 | p99 |\n| --- | --- | --- | --- | --- | --- |\n',
+    '\n| Path | req/s vs direct | p50 added | p99 added | its CPU/request |\n| --- | --- | --- | --- | --- |\n',
   );
   for (const target of targets) {
     const runs = results.get(target.name) as Run[];
-    const perRound = runs.map((result, index) => ({ result, floor: direct[index] as Run }));
-    const ratio = median(perRound.map(({ result, floor }) => result.rps / floor.rps));
-    const addedP50 = median(perRound.map(({ result, floor }) => result.p50Ms - floor.p50Ms));
-    const addedP99 = median(perRound.map(({ result, floor }) => result.p99Ms - floor.p99Ms));
+    const against = (pick: (run: Run, floor: Run) => number) =>
+      median(runs.map((run, index) => pick(run, direct[index] as Run)));
+    const added = (value: number) =>
+      target === origin ? '—' : `${value >= 0 ? '+' : ''}${value.toFixed(2)} ms`;
     process.stdout.write(
-      `| ${target.name} | ${ratio.toFixed(2)} × | ${target.name === 'direct' ? '—' : `+${addedP50.toFixed(2)} ms`} | ${target.name === 'direct' ? '—' : `+${addedP99.toFixed(2)} ms`} | ${median(runs.map((r) => r.p50Ms)).toFixed(2)} ms | ${median(runs.map((r) => r.p99Ms)).toFixed(2)} ms |\n`,
+      `| ${target.name} | ${against((run, floor) => run.rps / floor.rps).toFixed(2)} × | ${added(against((run, floor) => run.p50Ms - floor.p50Ms))} | ${added(against((run, floor) => run.p99Ms - floor.p99Ms))} | ${median(runs.map((run) => run.cpuPerRequest)).toFixed(0)} µs |\n`,
     );
   }
 } finally {
-  for (const target of [...targets].reverse()) await stop(target.child);
+  for (const target of [...targets].reverse()) await target.stop();
   await rm(dir, { recursive: true, force: true });
   await database.drop();
 }

@@ -10,10 +10,11 @@ export interface EdgeCommand {
   env: Record<string, string>;
 }
 
+/** `port` may be a shell word such as `$PORT`, for a caller that runs the command through sh. */
 export function edgeCommand(
   runtime: EdgeRuntime,
   binary: string,
-  port: number,
+  port: number | string,
   host = '127.0.0.1',
 ): EdgeCommand {
   switch (runtime) {
