@@ -50,8 +50,9 @@ RUN --mount=type=cache,target=/root/.npm,sharing=locked \
     npm ci --include=dev --ignore-scripts --no-audit --no-fund
 COPY app ./app
 COPY scripts/edge ./scripts/edge
+COPY scripts/tools ./scripts/tools
 RUN node scripts/edge/build.ts \
- && MYAPP_CACHE_DIR=/tmp/edge-runtimes node scripts/edge/runtimes-install.ts workerd \
+ && MYAPP_CACHE_DIR=/tmp/edge-runtimes node scripts/tools/edge-runtimes-install.ts workerd \
       | awk '{ print $2 }' | xargs -I{} cp {} /usr/local/bin/workerd \
  && /usr/local/bin/workerd --version
 

@@ -19,7 +19,7 @@ import { openPostgres } from '../app/db/postgres.ts';
 import { createLogger } from '../app/telemetry/logger.ts';
 import { buildEdge } from '../scripts/edge/build.ts';
 import { edgeCommand } from '../scripts/edge/command.ts';
-import { type EdgeRuntime, ensureRuntime } from '../scripts/edge/runtimes-install.ts';
+import { type EdgeRuntime, ensureRuntime } from '../scripts/tools/edge-runtimes-install.ts';
 import { findTool } from '../test/support/tools.ts';
 import { load, median, pinning, type Run, type Server, startServer } from './support/load.ts';
 import { createScratchDatabase } from './support/scratch-database.ts';

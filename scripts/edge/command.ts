@@ -1,7 +1,8 @@
 // How each edge runtime serves the bundle's `export default { fetch }` on an address: shared by
 // `npm run edge`, the edge tests and the edge benchmark.
+
+import type { EdgeRuntime } from '../tools/edge-runtimes-install.ts';
 import { EDGE_BUNDLE, WORKERD_CONFIG } from './build.ts';
-import type { EdgeRuntime } from './runtimes-install.ts';
 
 export interface EdgeCommand {
   /** The program and its arguments. */

@@ -4,9 +4,9 @@
 //
 //   EDGE_RUNTIME=workerd|deno|bun (workerd)  EDGE_PORT (8787)  PORT: the app's (3000)
 import { type ChildProcess, spawn } from 'node:child_process';
+import { EDGE_RUNTIMES, type EdgeRuntime, ensureRuntime } from '../tools/edge-runtimes-install.ts';
 import { buildEdge } from './build.ts';
 import { edgeCommand } from './command.ts';
-import { EDGE_RUNTIMES, type EdgeRuntime, ensureRuntime } from './runtimes-install.ts';
 
 const runtime = (process.env.EDGE_RUNTIME ?? 'workerd') as EdgeRuntime;
 if (!(runtime in EDGE_RUNTIMES)) {

@@ -10,7 +10,7 @@ import {
   EDGE_RUNTIMES,
   type EdgeRuntime,
   runtimeBinary,
-} from '../../scripts/edge/runtimes-install.ts';
+} from '../../scripts/tools/edge-runtimes-install.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { type EdgeProcess, startEdge } from '../support/edge-runtime.ts';
 import { type ObservedApp, startObservedApp } from '../support/observed-app.ts';

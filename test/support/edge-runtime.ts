@@ -1,11 +1,11 @@
 // Starts the edge bundle under a real edge runtime (workerd, Deno or Bun, from the tool cache
-// scripts/edge/runtimes-install.ts fills) on a free port, with the settings a test gives it,
+// scripts/tools/edge-runtimes-install.ts fills) on a free port, with the settings a test gives it,
 // and waits until its /health answers.
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { edgeCommand } from '../../scripts/edge/command.ts';
-import type { EdgeRuntime } from '../../scripts/edge/runtimes-install.ts';
+import type { EdgeRuntime } from '../../scripts/tools/edge-runtimes-install.ts';
 import { collectJsonLines } from './json-lines.ts';
 import { freePort } from './ports.ts';
 

@@ -1,19 +1,19 @@
 // The edge runtimes the edge bundle is tested and run under — workerd, Deno and Bun — installed
 // from npm OUTSIDE the app's dependencies (they are large and only tests and `npm run edge` use
 // them), into a cache folder per runtime keyed by its pinned version, so each is installed once
-// per machine and reused by every run after. `.ci/run` calls this file, so tests never download.
+// per machine and reused by every run after (the tool cache, tool-cache.ts). `.ci/run` calls this
+// file, so tests never download.
 //
 // Each runtime's own npm package (`workerd`, `deno`, `bun`) fetches its binary in a postinstall
 // script that may fail behind a strict egress; the platform packages it depends on carry the
 // same binary inside the tarball, so those are installed, with no install scripts.
 //
-//   node scripts/edge/runtimes-install.ts [workerd|deno|bun …]   # installs what is missing (all
-//                                                                 # by default), prints each binary
-import { spawn } from 'node:child_process';
+//   node scripts/tools/edge-runtimes-install.ts [workerd|deno|bun …]
+//     installs what is missing (all three by default) and prints each binary's path
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { cacheRoot, installOnce, isInstalled, run } from './tool-cache.ts';
 
 export type EdgeRuntime = 'workerd' | 'deno' | 'bun';
 
@@ -59,13 +59,6 @@ export const EDGE_RUNTIMES: Record<EdgeRuntime, RuntimePackage> = {
   },
 };
 
-function cacheRoot(): string {
-  return (
-    process.env.MYAPP_CACHE_DIR ??
-    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'myapp')
-  );
-}
-
 function platformPackage(runtime: EdgeRuntime): string {
   const platform = `${process.platform}-${process.arch}`;
   const name = EDGE_RUNTIMES[runtime].packages[platform];
@@ -82,24 +75,8 @@ export function runtimeBinary(runtime: EdgeRuntime, dir = installDir(runtime)): 
   return join(dir, 'node_modules', platformPackage(runtime), EDGE_RUNTIMES[runtime].binary);
 }
 
-/** Written last: a folder without it is an interrupted install. */
-const COMPLETE = '.installed';
-
-function isInstalled(runtime: EdgeRuntime, dir = installDir(runtime)): boolean {
-  return existsSync(join(dir, COMPLETE)) && existsSync(runtimeBinary(runtime, dir));
-}
-
-function run(command: string, args: string[], cwd: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    // npm's own output to stderr: stdout carries only the binaries' paths (the Dockerfile reads it).
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 2, 2] });
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve()
-        : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`)),
-    );
-  });
+function isRuntimeInstalled(runtime: EdgeRuntime, dir = installDir(runtime)): boolean {
+  return isInstalled(dir) && existsSync(runtimeBinary(runtime, dir));
 }
 
 /** Installs the runtime into the cache unless it is there; returns its binary. */
@@ -108,22 +85,13 @@ export async function ensureRuntime(
   log: (line: string) => void = () => {},
 ): Promise<string> {
   const dir = installDir(runtime);
-  if (isInstalled(runtime, dir)) return runtimeBinary(runtime, dir);
+  if (isRuntimeInstalled(runtime, dir)) return runtimeBinary(runtime, dir);
   const spec = `${platformPackage(runtime)}@${EDGE_RUNTIMES[runtime].version}`;
   log(`installing ${spec} into ${dir} (once per machine)`);
-  // Into a folder of its own first, then renamed: a crash never leaves a half install in place,
-  // and two concurrent installs do not write into one folder.
-  const partial = `${dir}.partial-${process.pid}`;
-  await rm(partial, { recursive: true, force: true });
-  await mkdir(partial, { recursive: true });
-  await writeFile(join(partial, 'package.json'), '{ "private": true }\n');
-  await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', spec], partial);
-  await writeFile(join(partial, COMPLETE), `${new Date().toISOString()}\n`);
-  if (isInstalled(runtime, dir)) await rm(partial, { recursive: true, force: true });
-  else {
-    await rm(dir, { recursive: true, force: true });
-    await rename(partial, dir);
-  }
+  await installOnce(dir, async (into) => {
+    await writeFile(join(into, 'package.json'), '{ "private": true }\n');
+    await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', spec], into);
+  });
   return runtimeBinary(runtime, dir);
 }
 
