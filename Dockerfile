@@ -42,6 +42,39 @@ RUN find app -name '*.ts' ! -name '*.test.ts' ! -name '*.d.ts' \
  && timeout 120 node /tmp/load-all.mjs \
  && rm /tmp/load-all.mjs
 
+# ---- edge: the edge tier's image (`--target edge`), see docs/edge.md -------------------------
+# The edge bundle (app/edge.ts, built by esbuild, a dev dependency) and workerd (its npm platform
+# package, the binary inside), on the same base so no other image needs pulling. Stages before
+# `runtime`, which stays the default target.
+FROM base AS edge-build
+COPY package.json package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm,sharing=locked \
+    npm ci --include=dev --ignore-scripts --no-audit --no-fund
+COPY app ./app
+COPY scripts/edge ./scripts/edge
+COPY scripts/tools ./scripts/tools
+RUN node scripts/edge/build.ts \
+ && MYAPP_CACHE_DIR=/tmp/edge-runtimes node scripts/tools/edge-runtimes-install.ts workerd \
+      | awk '{ print $2 }' | xargs -I{} cp {} /usr/local/bin/workerd \
+ && /usr/local/bin/workerd --version
+
+FROM base AS edge
+ARG VERSION=dev
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="myapp-edge" \
+      org.opencontainers.image.description="The myapp edge tier: the app's edge bundle under workerd, in front of the myapp API." \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.source="https://github.com/example/myapp" \
+      org.opencontainers.image.licenses="UNLICENSED"
+COPY --from=edge-build /usr/local/bin/workerd /usr/local/bin/workerd
+# edge.js and the config.capnp that embeds it and binds every setting from the environment.
+COPY --from=edge-build /app/dist/edge /edge
+EXPOSE 8787
+USER 1000:1000
+ENTRYPOINT []
+CMD ["/usr/local/bin/workerd", "serve", "/edge/config.capnp", "--verbose"]
+
 # ---- runtime ---------------------------------------------------------------------------------
 FROM base AS runtime
 ARG VERSION=dev

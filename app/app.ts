@@ -1,11 +1,14 @@
-// createApp(deps): the whole HTTP application as a Hono app. No I/O here (but reading the docs
-// page's assets from the installed package) and no module state, so a test can build as many
-// apps as it likes, each against its own database.
-import { Hono } from 'hono';
+// createApp(deps): the whole HTTP application as a Hono app. No I/O here and no module state,
+// so a test can build as many apps as it likes, each against its own database.
+// Two shapes of deps: the container's (the whole API on its database: app/deps.ts) and the edge
+// tier's (the same middleware and the pages that need no database, with everything else
+// forwarded to the container origin: app/edge.ts). Nothing here may import Node built-ins or
+// Node-only packages at run time: the edge bundle is built from this file (test/edge/).
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { createNegotiator, routedPath } from './api/negotiation.ts';
-import { loadDocsAssets, loadMigrationGuides } from './api/openapi/docs-page.ts';
+import type { DocsAsset } from './api/openapi/docs-page.ts';
 import { buildApiDocuments } from './api/openapi/documents.ts';
 import { openApiRoutes } from './api/openapi/routes.ts';
 import { usersV1 } from './api/v1/users.ts';
@@ -22,7 +25,7 @@ import { apiVersionUsage, publishSunsetDates } from './http/api-version-usage.ts
 import { closeConnectionsWhenDraining } from './http/drain.ts';
 import type { AppEnv } from './http/env.ts';
 import { errorHandler } from './http/errors.ts';
-import { healthRoutes } from './http/health.ts';
+import { healthRoutes, livenessRoutes } from './http/health.ts';
 import { methodNotAllowed } from './http/method-not-allowed.ts';
 import { notFound } from './http/not-found.ts';
 import { requestedPath } from './http/path.ts';
@@ -36,23 +39,34 @@ import { requestTimeout } from './http/timeout.ts';
 import type { Lifecycle } from './lifecycle/state.ts';
 import { createProductsRepository } from './recommendations/repository.ts';
 import { createRecommendationsService } from './recommendations/service.ts';
+import type { LineLogger } from './telemetry/line-logger.ts';
 import type { Logger } from './telemetry/logger.ts';
-import type { Telemetry } from './telemetry/telemetry.ts';
+import type { RequestTelemetry, Telemetry } from './telemetry/telemetry.ts';
 import { createUsersRepository } from './users/repository.ts';
 import { createUsersService } from './users/service.ts';
 
-/** Everything the app needs, made explicit: entries build it (app/deps.ts), tests their own. */
-export interface Deps {
+/** What the HTTP layer needs wherever it runs: in the container or on the edge. */
+interface HttpDeps {
   config: Config;
+  logger: LineLogger;
+  telemetry: RequestTelemetry;
+  lifecycle: Lifecycle;
+  clock: () => Date;
+  rateLimitStore: RateLimitStore;
+  /** The docs page's files (Swagger UI): read from the installed package, or bundled. */
+  docsAssets: Record<string, DocsAsset>;
+  /** Each version's migration guide (docs/api/); none on the edge, whose origin serves them. */
+  migrationGuides: Partial<Record<ApiVersionId, Uint8Array<ArrayBuffer>>>;
+}
+
+/** Everything the app needs, made explicit: entries build it (app/deps.ts), tests their own. */
+export interface Deps extends HttpDeps {
   db: Database;
   logger: Logger;
   /** Metrics registry, tracer and request scope of this app instance. */
   telemetry: Telemetry;
-  lifecycle: Lifecycle;
-  clock: () => Date;
   /** Names of the migrations this build needs that the database lacks (readiness). */
   missingMigrations: () => Promise<string[]>;
-  rateLimitStore: RateLimitStore;
   /** Feature flags: Unleash, or the offline flags file (app/flags/). */
   flags: Flags;
 }
@@ -65,6 +79,17 @@ export interface Deps {
 const CONTENTION_ATTEMPTS = 3;
 const CONTENTION_BASE_DELAY_MS = 20;
 
+/** The edge tier: no database; what needs one goes to the container origin. */
+export interface EdgeTierDeps extends HttpDeps {
+  /** Sends the request on to the origin and returns its answer (app/edge/origin.ts). */
+  forward: (c: Context<AppEnv>) => Promise<Response>;
+}
+
+/** The edge tier's forwarder aborts its own fetch on the request's signal: nothing else runs. */
+const NOTHING_TO_CANCEL = {
+  cancellable: <T>(_signal: AbortSignal, work: () => Promise<T>) => work(),
+};
+
 function defaultVersion(config: Config): ApiVersionId {
   const version = findVersion(config.API_DEFAULT_VERSION);
   if (!version) {
@@ -75,30 +100,8 @@ function defaultVersion(config: Config): ApiVersionId {
   return version.id;
 }
 
-export function createApp(deps: Deps): Hono<AppEnv> {
-  const { config, db, logger, lifecycle } = deps;
-  const retryWrites = retryOnContention({
-    attempts: CONTENTION_ATTEMPTS,
-    baseDelayMs: CONTENTION_BASE_DELAY_MS,
-    onContention: (code, outcome) =>
-      deps.telemetry.metrics.dbClientContention.inc({ db_response_status_code: code, outcome }),
-  });
-  const users = createUsersService(createUsersRepository(db.orm, retryWrites), deps.clock);
-  const recommendations = createRecommendationsService({
-    products: createProductsRepository(db.orm),
-    findUser: (id) => users.get(id),
-    flags: deps.flags,
-    onFallback(failed, error) {
-      deps.telemetry.metrics.recommendationFallbacks.inc({
-        recommendation_algorithm: failed,
-        error_type: error instanceof Error ? error.name : 'unknown',
-      });
-      logger.warn(
-        { err: error, algorithm: failed },
-        'recommendation algorithm failed; classic served',
-      );
-    },
-  });
+export function createApp(deps: Deps | EdgeTierDeps): Hono<AppEnv> {
+  const { config, logger, lifecycle } = deps;
   const fallbackVersion = defaultVersion(config);
   // Unversioned API paths are routed to the negotiated version's routes (app/api/negotiation.ts).
   const negotiate = createNegotiator(fallbackVersion, requestedPath);
@@ -145,7 +148,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
       },
     }),
   );
-  app.use(requestTimeout(config.REQUEST_TIMEOUT_MS, db));
+  app.use(requestTimeout(config.REQUEST_TIMEOUT_MS, 'db' in deps ? deps.db : NOTHING_TO_CANCEL));
   app.use(
     bodyLimit({
       maxSize: config.BODY_LIMIT_BYTES,
@@ -157,22 +160,56 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     }),
   );
 
-  app.route('/', healthRoutes({ ...deps, readyDbTimeoutMs: config.READY_DB_TIMEOUT_MS }));
+  app.route(
+    '/',
+    'db' in deps
+      ? healthRoutes({ ...deps, readyDbTimeoutMs: config.READY_DB_TIMEOUT_MS })
+      : livenessRoutes(lifecycle),
+  );
   app.route('/', problemDocs());
   // Each version's OpenAPI document is built once, here, from the schemas its routes validate
-  // with; the docs page's assets are read once from the installed swagger-ui-dist, the
-  // migration guides once from docs/api/.
-  app.route('/', openApiRoutes(buildApiDocuments(), loadDocsAssets(), loadMigrationGuides()));
+  // with; the docs assets and migration guides come with the deps (read from disk, or bundled).
+  app.route('/', openApiRoutes(buildApiDocuments(), deps.docsAssets, deps.migrationGuides));
+  if ('db' in deps) apiRoutes(app, deps);
+  // Readiness, the API's resources and anything unknown: the origin answers (404s included).
+  else app.all('*', deps.forward);
+
+  app.notFound(notFound);
+  app.onError(errorHandler(logger));
+  return app;
+}
+
+/** The API's resources, on the database. */
+function apiRoutes(app: Hono<AppEnv>, deps: Deps): void {
+  const { config, db, logger } = deps;
+  const retryWrites = retryOnContention({
+    attempts: CONTENTION_ATTEMPTS,
+    baseDelayMs: CONTENTION_BASE_DELAY_MS,
+    onContention: (code, outcome) =>
+      deps.telemetry.metrics.dbClientContention.inc({ db_response_status_code: code, outcome }),
+  });
+  const users = createUsersService(createUsersRepository(db.orm, retryWrites), deps.clock);
+  const recommendations = createRecommendationsService({
+    products: createProductsRepository(db.orm),
+    findUser: (id) => users.get(id),
+    flags: deps.flags,
+    onFallback(failed, error) {
+      deps.telemetry.metrics.recommendationFallbacks.inc({
+        recommendation_algorithm: failed,
+        error_type: error instanceof Error ? error.name : 'unknown',
+      });
+      logger.warn(
+        { err: error, algorithm: failed },
+        'recommendation algorithm failed; classic served',
+      );
+    },
+  });
   app.route('/api/v1/users', usersV1(users));
   app.route('/api/v2/users', usersV2(users));
   app.route(
     '/api/v2/users/:id/recommendations',
     recommendationsV2(recommendations, { trustedProxyHops: config.TRUST_PROXY_HOPS }),
   );
-
-  app.notFound(notFound);
-  app.onError(errorHandler(logger));
-  return app;
 }
 
 /** Calls `report` at most once per `intervalMs`, with how many calls it swallowed since. */

@@ -1,8 +1,10 @@
 // Every setting comes from the environment and is checked here, once, at startup.
 // A bad value stops the process with one message naming every bad variable, so an
 // operator fixes the whole deployment in one go instead of one crash per variable.
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+// Imported rather than read from disk, so the edge bundle (app/edge.ts), which has no file
+// system, carries the same release default.
+import packageJson from '../package.json' with { type: 'json' };
 
 const integer = (min: number, max: number) =>
   z
@@ -43,8 +45,7 @@ const DAY_MS = 86_400_000;
 
 /** package.json's version: the release of this build unless RELEASE says otherwise. */
 function packageVersion(): string {
-  const path = new URL('../package.json', import.meta.url);
-  return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+  return packageJson.version;
 }
 
 /** `a=1,b=2` → { a: parse('1'), b: parse('2') }, once `pattern` has accepted the whole list. */
@@ -385,6 +386,11 @@ const variables = {
     default: '200',
     doc: 'A Redis command slower than this is abandoned and the request is let through (fail open).',
   },
+  EDGE_ORIGIN_URL: {
+    schema: httpUrl.optional(),
+    default: undefined,
+    doc: 'Edge tier only (`app/edge.ts`): the container origin every request it cannot answer itself is forwarded to (`http://myapp:80`). Required there; the Node entry ignores it.',
+  },
   UNLEASH_URL: {
     schema: httpUrl.optional(),
     default: undefined,
@@ -492,6 +498,9 @@ const variables = {
 
 type Variables = typeof variables;
 type Name = keyof Variables;
+
+/** Every variable's name: the edge's workerd configuration binds each from the environment. */
+export const CONFIG_VARIABLES = Object.keys(variables) as Name[];
 
 export type Config = {
   readonly [K in Name]: z.output<Variables[K]['schema']>;

@@ -1,5 +1,7 @@
 // Builds the production dependencies from the configuration: the entries call this, tests may
 // too (with a configuration of their own).
+
+import { loadDocsAssets, loadMigrationGuides } from './api/openapi/docs-assets.ts';
 import type { Deps } from './app.ts';
 import type { Config } from './config.ts';
 import { MIGRATIONS_DIR, readMigrationFiles } from './db/migrate/files.ts';
@@ -48,6 +50,9 @@ export async function buildDeps(
       lifecycle,
       flags,
       clock: () => new Date(),
+      // Read once, here: Swagger UI's files from the installed swagger-ui-dist.
+      docsAssets: loadDocsAssets(),
+      migrationGuides: loadMigrationGuides(),
       rateLimitStore: config.REDIS_URL
         ? createRedisStore({ url: config.REDIS_URL, commandTimeoutMs: config.REDIS_TIMEOUT_MS })
         : createMemoryStore(),

@@ -8,8 +8,8 @@ import type { Context } from 'hono';
 import type { Negotiated } from '../api/negotiation.ts';
 import { isDocumentationPath } from '../api/openapi/documentation-path.ts';
 import { type ApiVersion, apiVersions } from '../api/versions.ts';
-import type { Logger } from '../telemetry/logger.ts';
-import type { CatalogMetrics } from '../telemetry/metrics.ts';
+import type { LineLogger } from '../telemetry/line-logger.ts';
+import type { RecordingMetrics } from '../telemetry/metrics.ts';
 import { CLIENT_NAME_HEADER, clientName } from './api-client.ts';
 import type { AppEnv } from './env.ts';
 import { requestedPath } from './path.ts';
@@ -18,10 +18,10 @@ import { routeTemplate } from './route.ts';
 const LOG_INTERVAL_MS = 60_000;
 
 export interface ApiVersionUsageOptions {
-  requests: CatalogMetrics['apiVersionRequests'];
+  requests: RecordingMetrics['apiVersionRequests'];
   /** The client names the metric may carry (API_CLIENT_NAMES); anything else is `other`. */
   clientNames: readonly string[];
-  logger: Logger;
+  logger: LineLogger;
   clock: () => Date;
 }
 
@@ -73,7 +73,7 @@ export function apiVersionUsage(options: ApiVersionUsageOptions): ApiVersionUsag
 }
 
 /** api_version_sunset_timestamp_seconds for every version with a sunset date (the alert's clock). */
-export function publishSunsetDates(gauge: CatalogMetrics['apiVersionSunset']): void {
+export function publishSunsetDates(gauge: RecordingMetrics['apiVersionSunset']): void {
   for (const version of apiVersions) {
     if (version.sunsetAt) gauge.set({ api_version: version.id }, version.sunsetAt.getTime() / 1000);
   }

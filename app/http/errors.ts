@@ -5,14 +5,18 @@
 // database error's facts and drops its values (app/telemetry/error-serializer.ts).
 import type { Context, ErrorHandler } from 'hono';
 import { databaseErrorCode, databaseFailure } from '../db/errors.ts';
-import type { Logger } from '../telemetry/logger.ts';
+import type { LineLogger } from '../telemetry/line-logger.ts';
 import { EmailTakenError, UserNotFoundError } from '../users/errors.ts';
 import type { AppEnv } from './env.ts';
 import { HttpProblem, problemResponse } from './problem.ts';
 
 const RETRY_SHORTLY = { 'Retry-After': '1' };
 
-function databaseProblem(c: Context<AppEnv>, log: Logger, error: unknown): Response | undefined {
+function databaseProblem(
+  c: Context<AppEnv>,
+  log: LineLogger,
+  error: unknown,
+): Response | undefined {
   const failure = databaseFailure(error);
   if (failure === undefined) return undefined;
   const code = databaseErrorCode(error);
@@ -50,7 +54,7 @@ function databaseProblem(c: Context<AppEnv>, log: Logger, error: unknown): Respo
   }
 }
 
-export function errorHandler(logger: Logger): ErrorHandler<AppEnv> {
+export function errorHandler(logger: LineLogger): ErrorHandler<AppEnv> {
   return (error, c) => {
     if (error instanceof HttpProblem) return problemResponse(c, error.type, error.options);
     if (error instanceof UserNotFoundError)

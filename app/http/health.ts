@@ -37,15 +37,18 @@ function detailLog(logger: Logger) {
   };
 }
 
-export function healthRoutes(deps: ReadinessDeps): Hono<AppEnv> {
+/** /health alone: the edge tier answers it itself and forwards /ready to the origin. */
+export function livenessRoutes(lifecycle: Lifecycle): Hono<AppEnv> {
   const router = new Hono<AppEnv>();
+  router.get('/health', (c) => c.json({ status: 'ok', lifecycle: lifecycle.state }, 200, NO_STORE));
+  return router;
+}
+
+export function healthRoutes(deps: ReadinessDeps): Hono<AppEnv> {
+  const router = livenessRoutes(deps.lifecycle);
   // Migrations are never un-applied under a running build, so once complete, stop asking.
   let schemaComplete = false;
   const detail = detailLog(deps.logger);
-
-  router.get('/health', (c) =>
-    c.json({ status: 'ok', lifecycle: deps.lifecycle.state }, 200, NO_STORE),
-  );
 
   router.get('/ready', async (c) => {
     const checks: Record<string, string> = { lifecycle: deps.lifecycle.state };

@@ -7,8 +7,8 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Context, MiddlewareHandler } from 'hono';
 import { spanSafeError } from '../telemetry/error-serializer.ts';
-import type { Logger } from '../telemetry/logger.ts';
-import type { RequestScope, Telemetry } from '../telemetry/telemetry.ts';
+import type { LineLogger } from '../telemetry/line-logger.ts';
+import type { RequestScope, RequestTelemetry } from '../telemetry/telemetry.ts';
 import type { AppEnv } from './env.ts';
 import { knownMethod, routeTemplate, UNMATCHED_ROUTE } from './route.ts';
 
@@ -28,7 +28,10 @@ function headerReader(c: Context<AppEnv>): (name: string) => string | undefined 
   };
 }
 
-export function requestTelemetry(telemetry: Telemetry, logger: Logger): MiddlewareHandler<AppEnv> {
+export function requestTelemetry(
+  telemetry: RequestTelemetry,
+  logger: LineLogger,
+): MiddlewareHandler<AppEnv> {
   const { metrics, tracing } = telemetry;
   const { tracer } = tracing;
   return async (c, next) => {

@@ -18,7 +18,10 @@ function requestReceived(c: Context<AppEnv>): boolean | undefined {
   return (c.env as { incoming?: { complete?: boolean } } | undefined)?.incoming?.complete;
 }
 
-export function requestTimeout(timeoutMs: number, db: Database): MiddlewareHandler<AppEnv> {
+export function requestTimeout(
+  timeoutMs: number,
+  db: Pick<Database, 'cancellable'>,
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const controller = new AbortController();
     c.set('signal', controller.signal);

@@ -5,8 +5,8 @@
 // (`invalid input syntax for type integer: "…"`, `Key (lower(email))=(…) already exists`).
 // So a chain holding a database error is logged by its facts only: SQLSTATE, severity,
 // constraint, table, column, the statement's operation and the stack frames; every message and
-// parameter is dropped. Other errors keep pino's standard serialisation.
-import pino from 'pino';
+// parameter is dropped. Other errors keep the logger's standard serialisation (logger.ts). No
+// import here: the edge bundle's request telemetry uses spanSafeError too.
 
 type ErrorRecord = Error & Record<string, unknown>;
 
@@ -84,11 +84,9 @@ export function spanSafeError(value: unknown): Error {
   return safe;
 }
 
-export function serializeError(value: unknown): unknown {
-  if (!(value instanceof Error)) return value;
-  const chain = chainOf(value as ErrorRecord);
-  if (!chain.some((error) => isQueryError(error) || isServerError(error)))
-    return pino.stdSerializers.err(value);
-  const [first, ...causes] = chain.map(safeFacts);
+/** A chain holding a database error, as its facts only; undefined for any other value. */
+export function databaseErrorFacts(value: unknown): Record<string, unknown> | undefined {
+  if (!holdsDatabaseError(value)) return undefined;
+  const [first, ...causes] = chainOf(value as ErrorRecord).map(safeFacts);
   return { ...first, message: 'database error (values withheld)', causes };
 }

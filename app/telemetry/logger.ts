@@ -4,7 +4,7 @@
 // call handed to libuv's thread pool each time, the costliest part of a request's log line).
 // pino writes what is left synchronously when the process exits; `flush()` runs before exit.
 import pino, { type DestinationStream, type Logger } from 'pino';
-import { serializeError } from './error-serializer.ts';
+import { databaseErrorFacts } from './error-serializer.ts';
 import { createRedactor } from './redact.ts';
 
 export type { Logger };
@@ -66,7 +66,12 @@ export function createLogger(options: LoggerOptions): Logger {
       base: { service: 'myapp' },
       timestamp: isoTimeOncePerMillisecond(),
       // Database errors without their values, wherever an error is logged (error-serializer.ts).
-      serializers: { err: serializeError },
+      serializers: {
+        err: (value: unknown) =>
+          value instanceof Error
+            ? (databaseErrorFacts(value) ?? pino.stdSerializers.err(value))
+            : value,
+      },
       formatters: {
         level: (label) => ({ level: label }),
         // Child-logger bindings are not passed through here (pino's rule); the app binds only

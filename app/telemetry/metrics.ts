@@ -22,6 +22,22 @@ type MetricOf<D> = D extends { type: 'counter' }
 /** The catalog's metrics as typed prom-client objects, by catalog key. */
 export type CatalogMetrics = { readonly [K in AppMetricKey]: MetricOf<(typeof appMetrics)[K]> };
 
+/**
+ * Only the recording side of each catalog metric (what request handling calls): prom-client's
+ * metrics have it, and so do the edge's no-op recorders (recording-metrics.ts), which cannot use
+ * prom-client.
+ */
+type Recording<M> =
+  M extends Histogram<infer L>
+    ? Pick<Histogram<L>, 'observe'>
+    : M extends Gauge<infer L>
+      ? Pick<Gauge<L>, 'inc' | 'dec' | 'set'>
+      : M extends Counter<infer L>
+        ? Pick<Counter<L>, 'inc'>
+        : never;
+
+export type RecordingMetrics = { readonly [K in AppMetricKey]: Recording<CatalogMetrics[K]> };
+
 export interface Exposition {
   contentType: string;
   body: string;

@@ -4,7 +4,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { type Context, trace } from '@opentelemetry/api';
 import { createQueryObserver, type DbTarget, type QueryObserver } from './db.ts';
-import { type CatalogMetrics, createMetrics, type Exposition } from './metrics.ts';
+import {
+  type CatalogMetrics,
+  createMetrics,
+  type Exposition,
+  type RecordingMetrics,
+} from './metrics.ts';
 import { DROP_REASONS } from './span-export.ts';
 import { createTracing, type Tracing, type TracingOptions } from './tracing.ts';
 
@@ -37,11 +42,16 @@ interface ObservableLifecycle {
   onChange(listener: (state: string) => void): void;
 }
 
-export interface Telemetry {
-  readonly metrics: CatalogMetrics;
+/** What request handling uses: this module's telemetry, or the edge's lighter one (app/edge/). */
+export interface RequestTelemetry {
+  readonly metrics: RecordingMetrics;
   readonly tracing: Tracing;
   /** Runs `work` with `scope` as the current request's scope. */
   runInRequest<T>(scope: RequestScope, work: () => Promise<T>): Promise<T>;
+}
+
+export interface Telemetry extends RequestTelemetry {
+  readonly metrics: CatalogMetrics;
   /** The current request's scope, if any. */
   currentRequest(): RequestScope | undefined;
   /** The /metrics body for a scrape that sent this `Accept`. */

@@ -115,6 +115,16 @@ export const MATRIX: Record<string, SetValues> = {
     'shutdown.preStopAction': 'exec',
     'imagePullSecrets[0].name': 'regcred',
   },
+  'edge tier on': {
+    ...external,
+    'edge.enabled': true,
+    'edge.autoscaling.enabled': true,
+    'ingress.enabled': true,
+    'httpRoute.enabled': true,
+    'httpRoute.parentRefs[0].name': 'public',
+    'edge.extraEnv[0].name': 'API_DEFAULT_VERSION',
+    'edge.extraEnv[0].value': 'v2',
+  },
 };
 
 /** One helm install or upgrade of the cycle: its name, the values in force after it, and the

@@ -1,64 +1,33 @@
 // The human documentation of each version: Swagger UI from the swagger-ui-dist package, served by
 // the app itself (no CDN: it works offline and behind strict egress), pointed at the version's
 // document, under a banner that says what the registry says about the version's lifecycle.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { gzipSync } from 'node:zlib';
-import { type ApiVersion, type ApiVersionId, apiVersions } from '../versions.ts';
+import type { ApiVersion } from '../versions.ts';
 
 export interface DocsAsset {
   contentType: string;
   body: Uint8Array<ArrayBuffer>;
-  /** The body gzipped, compressed on first use and kept (the bundle: 1.7 MB → about 0.5 MB). */
-  gzipped(): Uint8Array<ArrayBuffer>;
-}
-
-function asset(contentType: string, body: Uint8Array<ArrayBuffer>): DocsAsset {
-  let gzipped: Uint8Array<ArrayBuffer> | undefined;
-  return {
-    contentType,
-    body,
-    gzipped: () => {
-      gzipped ??= new Uint8Array(gzipSync(body, { level: 9 }));
-      return gzipped;
-    },
-  };
+  /**
+   * The body gzipped, compressed on first use and kept (the bundle: 1.7 MB → about 0.5 MB).
+   * Undefined while it is not ready (the edge compresses asynchronously): send the body as is.
+   */
+  gzipped(): Uint8Array<ArrayBuffer> | undefined;
 }
 
 // Starts Swagger UI on the element that names the document. A file of its own rather than an
 // inline script, so the page's Content-Security-Policy can forbid inline scripts. validatorUrl
 // null: Swagger UI would otherwise send the document to a public validator.
-const START_SCRIPT = `window.addEventListener('load', function () {
+export const START_SCRIPT = `window.addEventListener('load', function () {
   var root = document.getElementById('swagger-ui');
   window.ui = SwaggerUIBundle({ url: root.dataset.document, domNode: root, deepLinking: true, validatorUrl: null });
 });
 `;
 
-/** The page's assets by file name, read from the installed package once per app. */
-export function loadDocsAssets(): Record<string, DocsAsset> {
-  const require = createRequire(import.meta.url);
-  const read = (file: string) => readFileSync(require.resolve(`swagger-ui-dist/${file}`));
-  return {
-    'swagger-ui-bundle.js': asset('text/javascript; charset=utf-8', read('swagger-ui-bundle.js')),
-    'swagger-ui.css': asset('text/css; charset=utf-8', read('swagger-ui.css')),
-    'start.js': asset('text/javascript; charset=utf-8', new TextEncoder().encode(START_SCRIPT)),
-  };
-}
-
-/**
- * Each version's migration guide, the Markdown in docs/api/ read once per app, so the link in
- * the deprecation banner (and so `Link: rel="deprecation"`) reaches it wherever the app runs.
- */
-export function loadMigrationGuides(): Partial<Record<ApiVersionId, Uint8Array<ArrayBuffer>>> {
-  const guides: Partial<Record<ApiVersionId, Uint8Array<ArrayBuffer>>> = {};
-  for (const version of apiVersions) {
-    if (version.migrationGuide)
-      guides[version.id] = readFileSync(
-        new URL(`../../../${version.migrationGuide.file}`, import.meta.url),
-      );
-  }
-  return guides;
-}
+/** The files the page loads, by name, with their content types (the assets' keys). */
+export const DOCS_FILES = {
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'start.js': 'text/javascript; charset=utf-8',
+} as const;
 
 /** Swagger UI sets inline styles and shows data: images; nothing may come from elsewhere. */
 export const DOCS_CONTENT_SECURITY_POLICY =

@@ -67,8 +67,9 @@ export function openApiRoutes(
         'Cache-Control': 'public, max-age=3600',
         Vary: 'Accept-Encoding',
       };
-      if (!acceptsGzip(c.req.header('accept-encoding'))) return c.body(asset.body, 200, headers);
-      return c.body(asset.gzipped(), 200, { ...headers, 'Content-Encoding': 'gzip' });
+      const gzipped = acceptsGzip(c.req.header('accept-encoding')) ? asset.gzipped() : undefined;
+      if (!gzipped) return c.body(asset.body, 200, headers);
+      return c.body(gzipped, 200, { ...headers, 'Content-Encoding': 'gzip' });
     });
   }
   return router;

@@ -20,10 +20,15 @@ export interface RateLimitOptions {
   onStoreError: (error: unknown) => void;
 }
 
-/** The TCP peer's address where the runtime exposes it (@hono/node-server puts the request in env). */
+/**
+ * The TCP peer's address where the runtime exposes it: @hono/node-server puts Node's request in
+ * env; the edge entry passes the address its runtime gave it (app/edge.ts).
+ */
 function socketAddress(c: Context<AppEnv>): string | undefined {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress;
+  const env = c.env as
+    | { incoming?: { socket?: { remoteAddress?: string } }; remoteAddress?: string }
+    | undefined;
+  return env?.remoteAddress ?? env?.incoming?.socket?.remoteAddress;
 }
 
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
