@@ -62,15 +62,20 @@ function duplicateEnvNames(rendered: Rendered): string[] {
 }
 
 /**
- * With autoscaling, no app Deployment says `replicas`, not even 0 for a scaled-down colour: under
+ * No Deployment an HPA scales says `replicas`, not even 0 for a scaled-down colour: under
  * Helm 4's server-side apply the HPA (kube-controller-manager) owns spec.replicas once it has
  * scaled, and applying any value is a field conflict. A colour at 0 is removed instead.
  */
 function replicasFightingHpa(rendered: Rendered): string[] {
-  if (rendered.ofKind('HorizontalPodAutoscaler').length === 0) return [];
+  const scaled = new Set(
+    rendered
+      .ofKind('HorizontalPodAutoscaler')
+      .filter((hpa) => hpa.spec.scaleTargetRef?.kind === 'Deployment')
+      .map((hpa) => hpa.spec.scaleTargetRef.name as string),
+  );
   return rendered
     .ofKind('Deployment')
-    .filter((deployment) => deployment.metadata.labels?.['app.kubernetes.io/component'] === 'api')
+    .filter((deployment) => scaled.has(deployment.metadata.name))
     .filter((deployment) => 'replicas' in deployment.spec)
     .map((deployment) => `Deployment/${deployment.metadata.name} sets replicas under autoscaling`);
 }
