@@ -106,7 +106,7 @@ module.exports = {
           '^app/lifecycle/(shutdown|signals)\\.ts$',
           '^app/api/openapi/docs-assets\\.ts$',
           '^app/http/rate-limit/redis-store\\.ts$',
-  '^app/http/node-server\\.ts$',
+          '^app/http/node-server\\.ts$',
         ],
         dependencyTypesNot: ['type-only'],
       },
