@@ -272,6 +272,19 @@ export class Cluster implements Executor {
     return pod.terminate();
   }
 
+  /** Image tag → ready pods behind a Service right now. */
+  servingTags(service: string): Record<string, number> {
+    const tags: Record<string, number> = {};
+    const object = this.state.objects.get(`Service/${service}`);
+    for (const record of this.deployments.values())
+      for (const pod of [...record.pods.values()].flat())
+        if (object && pod.available && selects(object.spec.selector, pod.labels)) {
+          const tag = imageTag(pod.container.image);
+          tags[tag] = (tags[tag] ?? 0) + 1;
+        }
+    return tags;
+  }
+
   /** Ready pods of a Deployment right now. */
   readyPods(name: string): Pod[] {
     const record = this.deployments.get(name);

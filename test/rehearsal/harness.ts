@@ -3,14 +3,15 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe } from 'vitest';
+import { runProcess } from '../../app/run-process.ts';
 import { findHelm, type SetValues } from '../chart/helm.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { runCli } from '../support/migrate-cli.ts';
 import { describeWithTool } from '../support/tools.ts';
 import { EXTERNAL_DATABASE } from './chart-cases.ts';
 import { Cluster } from './cluster.ts';
 import { EXPECTED_FAILURES } from './expected-failures.ts';
 import type { HelmOptions, Outcome } from './helm4-model.ts';
+import { podEvents } from './kubelet.ts';
 import { checkAcknowledgedWrites, Load, type Target } from './load.ts';
 import type { K8sObject } from './manifests.ts';
 import { CURRENT_TAG, codeDirFor } from './releases.ts';
@@ -41,6 +42,9 @@ export interface RehearsalOptions {
 
 export class HelmFailed extends Error {}
 
+/** How long endpoint changes take to reach kube-proxy and the ingress controller. */
+const DEFAULT_ENDPOINT_LAG_MS = 1_000;
+
 export class Rehearsal {
   readonly cluster: Cluster;
   values: SetValues;
@@ -51,6 +55,7 @@ export class Rehearsal {
   private readonly notes: string[] = [];
   private readonly startedAt = Date.now();
   private readonly scenario: string;
+  private endpointLagMs = DEFAULT_ENDPOINT_LAG_MS;
 
   private constructor(
     scenario: string,
@@ -78,7 +83,7 @@ export class Rehearsal {
       codeDir: codeDirFor,
       services: SERVICES,
       ingressService: 'myapp',
-      endpointLagMs: options.endpointLagMs,
+      endpointLagMs: options.endpointLagMs ?? DEFAULT_ENDPOINT_LAG_MS,
       postRender: options.postRender,
     });
     const values: SetValues = {
@@ -90,7 +95,9 @@ export class Rehearsal {
       'config.LOG_LEVEL': 'warn',
       ...options.values,
     };
-    return new Rehearsal(options.scenario, cluster, values, databaseUrl, database);
+    const rehearsal = new Rehearsal(options.scenario, cluster, values, databaseUrl, database);
+    rehearsal.endpointLagMs = options.endpointLagMs ?? DEFAULT_ENDPOINT_LAG_MS;
+    return rehearsal;
   }
 
   note(text: string): void {
@@ -108,17 +115,25 @@ export class Rehearsal {
       this.note(
         "first install: migrations run by hand, hooks off (the chart's pre-install hooks cannot run yet)",
       );
-      const cli = await runCli(['all'], { DATABASE_URL: this.databaseUrl });
+      // The installed release's own CLI, as its image would run it.
+      const tag = String(this.values['image.tag']);
+      const cli = await runProcess(process.execPath, ['app/db/migrate/cli.ts', 'all'], {
+        cwd: codeDirFor(tag),
+        env: { PATH: process.env.PATH ?? '', DATABASE_URL: this.databaseUrl },
+      });
       if (cli.code !== 0) throw new Error(`migrate all failed: ${cli.stderr}`);
       const outcome = await this.cluster.install(
         { ...this.values, 'migrations.enabled': false },
         options,
       );
       if (!outcome.ok) throw new HelmFailed(outcome.error?.message);
-      return;
+    } else {
+      const outcome = await this.cluster.install(this.values, options);
+      if (!outcome.ok) throw new HelmFailed(outcome.error?.message);
     }
-    const outcome = await this.cluster.install(this.values, options);
-    if (!outcome.ok) throw new HelmFailed(outcome.error?.message);
+    // --wait returns once the pods are ready; the endpoints reach the proxies a lag later. Users
+    // arrive after the install, not during it.
+    await sleep(this.endpointLagMs + 500);
   }
 
   /** `helm upgrade --reset-then-reuse-values --set …`; returns the outcome (failed or not). */
@@ -152,6 +167,30 @@ export class Rehearsal {
     });
     this.load.start();
     return this.load;
+  }
+
+  /**
+   * Samples which releases the main Service sends traffic to, every 250 ms, until the returned
+   * function is called; it returns the longest time (ms) both were served at once.
+   */
+  trackServing(tags: [string, string]): () => number {
+    let both = 0;
+    let since: number | undefined;
+    const timer = setInterval(() => {
+      const serving = this.cluster.servingTags('myapp');
+      const mixed = (serving[tags[0]] ?? 0) > 0 && (serving[tags[1]] ?? 0) > 0;
+      if (mixed) since ??= Date.now();
+      else if (since !== undefined) {
+        both = Math.max(both, Date.now() - since);
+        since = undefined;
+      }
+    }, 250);
+    return () => {
+      clearInterval(timer);
+      if (since !== undefined) both = Math.max(both, Date.now() - since);
+      this.note(`${tags.join(' and ')} served side by side for ${both} ms`);
+      return both;
+    };
   }
 
   /** Runs `body` as one change window of the report. */
@@ -189,13 +228,17 @@ export class Rehearsal {
         99,
       ),
       failureKinds: failureKinds(load.samples),
+      failedSamples: load.samples.filter(failed).slice(0, 40),
       acknowledgedWrites: load.created.length,
       notes: [
         ...this.notes,
         ...lost.missing.slice(0, 5).map((m) => `lost: user ${m.id} <${m.email}>`),
         ...lost.wrongUpdates.slice(0, 5).map((w) => `lost update: user ${w.id} has ${w.email}`),
       ],
-      events: this.cluster.events,
+      events: [
+        ...this.cluster.events,
+        ...podEvents.map((e) => ({ at: e.at, what: `${e.pod}: ${e.event}` })),
+      ].sort((a, b) => a.at - b.at),
     };
     this.note(`report: ${writeReport(report)}`);
     return report;

@@ -69,6 +69,8 @@ export interface ScenarioReport {
   /** p99 over every change window together. */
   p99DuringChangeMs: number;
   failureKinds: Record<string, number>;
+  /** The first failed requests, for the post-mortem. */
+  failedSamples: Sample[];
   acknowledgedWrites: number;
   notes: string[];
   events: { at: number; what: string }[];
