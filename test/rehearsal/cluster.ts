@@ -4,10 +4,12 @@
 // (each Service's ready pods matching its selector, recomputed on every change and handed to
 // HAProxy after a propagation lag), and the Job controller for hook Jobs (backoffLimit,
 // podFailurePolicy exit codes, activeDeadlineSeconds). It is the Executor the Helm 4 model drives.
+
+import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SetValues } from '../chart/helm.ts';
-import { renderChart } from '../chart/helm.ts';
+import { promisify } from 'node:util';
+import { CHART, parseManifests, type SetValues, setArgs } from '../chart/helm.ts';
 import { type Endpoint, HaProxy } from './haproxy.ts';
 import {
   admissionProblem,
@@ -95,27 +97,33 @@ export class Cluster implements Executor {
 
   // ---- helm, through the model ----
 
-  render(values: SetValues): K8sObject[] {
-    const objects = renderChart(this.init.helm, values).objects;
+  /** `helm template`, without blocking the event loop: the load and the probes keep running. */
+  async render(values: SetValues): Promise<K8sObject[]> {
+    const { stdout } = await promisify(execFile)(
+      this.init.helm,
+      ['template', 'myapp', CHART, '--namespace', 'shop', ...setArgs(values)],
+      { maxBuffer: 64 * 1024 * 1024 },
+    );
+    const objects = parseManifests(stdout);
     return this.init.postRender ? this.init.postRender(objects) : objects;
   }
 
   async install(values: SetValues, options?: HelmOptions): Promise<Outcome> {
     this.note('helm install');
-    const outcome = await helmInstall(this.state, this.render(values), this, options);
+    const outcome = await helmInstall(this.state, await this.render(values), this, options);
     this.note(`helm install: ${outcome.ok ? 'ok' : outcome.error?.message}`);
     return outcome;
   }
 
   async upgrade(values: SetValues, options?: HelmOptions): Promise<Outcome> {
     this.note('helm upgrade');
-    const outcome = await helmUpgrade(this.state, this.render(values), this, options);
+    const outcome = await helmUpgrade(this.state, await this.render(values), this, options);
     this.note(`helm upgrade: ${outcome.ok ? 'ok' : outcome.error?.message}`);
     return outcome;
   }
 
   async test(values: SetValues): Promise<Outcome> {
-    const outcome = await helmTest(this.state, this.render(values), this);
+    const outcome = await helmTest(this.state, await this.render(values), this);
     this.note(`helm test: ${outcome.ok ? 'ok' : outcome.error?.message}`);
     return outcome;
   }

@@ -93,6 +93,8 @@ export class Rehearsal {
       'ingress.enabled': true,
       // Fewer log lines: two cores run every pod, the proxies and the load.
       'config.LOG_LEVEL': 'warn',
+      // ConfigMaps no pod reads; leaving them out keeps each render small.
+      'grafanaDashboards.enabled': false,
       ...options.values,
     };
     const rehearsal = new Rehearsal(options.scenario, cluster, values, databaseUrl, database);

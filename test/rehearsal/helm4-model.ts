@@ -63,6 +63,8 @@ export interface HelmOptions {
   forceConflicts?: boolean;
   /** `--server-side=false` on install: client-side apply (three-way merge, no field ownership). */
   clientSide?: boolean;
+  /** `--timeout` (Helm's default is 5 minutes). */
+  timeoutSeconds?: number;
 }
 
 /** Runs what the control plane would run. Each method throws when the thing fails. */
@@ -81,7 +83,7 @@ export interface Executor {
     deleted: K8sObject[],
   ): Promise<void>;
   /** `--wait`: every Deployment rolled out and ready. */
-  waitReady(deployments: K8sObject[]): Promise<void>;
+  waitReady(deployments: K8sObject[], timeoutMs: number): Promise<void>;
 }
 
 export type Event =
@@ -283,7 +285,7 @@ async function applyAndWait(
   if (options.wait) {
     events.push({ type: 'wait' });
     try {
-      await executor.waitReady(deployments);
+      await executor.waitReady(deployments, (options.timeoutSeconds ?? 300) * 1_000);
     } catch (error) {
       throw new HelmError(`--wait: ${(error as Error).message}`, 'wait');
     }

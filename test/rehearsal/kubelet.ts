@@ -124,13 +124,16 @@ export class Pod {
       record(this.name, `container exited (${status})`);
       if (generation !== this.generation || this.phase === 'terminating' || this.phase === 'gone')
         return;
-      // restartPolicy Always: the kubelet restarts it (with a back-off; 1 s here).
+      // restartPolicy Always: the kubelet restarts it after a back-off (10 s, doubling, at most
+      // 5 minutes: CrashLoopBackOff).
       this.restarts += 1;
       this.setReady(false);
       this.started = false;
+      const backOff = Math.min(10_000 * 2 ** (this.restarts - 1), 300_000);
+      record(this.name, `back-off ${backOff} ms`);
       setTimeout(() => {
         if (this.phase !== 'terminating' && this.phase !== 'gone') this.startContainer();
-      }, 1_000);
+      }, backOff);
     });
     void this.runProbes(generation);
   }
