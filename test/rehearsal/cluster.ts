@@ -93,6 +93,8 @@ export class Cluster implements Executor {
 
   note(what: string): void {
     this.events.push({ at: Date.now(), what });
+    // REHEARSAL_VERBOSE=1 follows a rehearsal live.
+    if (process.env.REHEARSAL_VERBOSE) process.stderr.write(`[rehearsal] ${what}\n`);
   }
 
   // ---- helm, through the model ----

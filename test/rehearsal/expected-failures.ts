@@ -14,3 +14,14 @@ export const EXPECTED_FAILURES: Readonly<Record<string, RegExp>> = {
   // removed and the Deployment drops to 1 pod until the HPA acts.
   'autoscaling turned on for a live release': /spec\.replicas dropped from 2 to 1/,
 };
+
+// Rehearsal cases the app itself fails today (not the chart), found by the chaos cases. Same
+// rule: the test asserts the failure is still detected; delete the entry once the app is fixed.
+export const APP_DEFECTS: Readonly<Record<string, RegExp>> = {
+  // Requests that reach a pod while PostgreSQL is down wait for the whole 10 s request timeout
+  // and get 504, instead of failing fast with 503 (DB_CONNECT_TIMEOUT_MS is 5 s, yet queries queue
+  // behind the pool). Sometimes, too, the pool does not recover under load: /ready stays 503
+  // ("database ping timed out") long after the database returned. Both reproduce with one process
+  // and 30 requests/s outside the harness.
+  'PostgreSQL stopped for 10 s under load': /requests did not fail fast \(504/,
+};

@@ -104,6 +104,7 @@ export class Rehearsal {
 
   note(text: string): void {
     this.notes.push(text);
+    this.cluster.note(text);
   }
 
   /**
@@ -211,6 +212,7 @@ export class Rehearsal {
     const load = this.load;
     if (!load) throw new Error('no load was started');
     await load.stop();
+    this.cluster.note(`load stopped; checking ${load.created.length} acknowledged writes`);
     const lost = await checkAcknowledgedWrites(this.databaseUrl, load);
     const changeSamples = load.samples.filter((s) =>
       this.windows.some((w) => s.at >= w.from && s.at <= w.to),

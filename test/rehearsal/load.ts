@@ -85,7 +85,10 @@ export class Load {
         index,
         target,
         apiKey: `rehearsal-${this.runId}-client-${index}`,
-        agent: new Agent({ keepAlive: true, maxSockets: 2 }),
+        // Idle connections are dropped after 30 s, below the app's 65 s keep-alive timeout, as
+        // clients that honour the Keep-Alive header do: otherwise the server's idle close races a
+        // new request, a failure that has nothing to do with deploying.
+        agent: new Agent({ keepAlive: true, maxSockets: 2, timeout: 30_000 }),
       });
     }
     const knownId = () => {
@@ -243,6 +246,8 @@ export class Load {
             finish(status);
           });
           res.on('error', (error: NodeJS.ErrnoException) => finish(0, error.code ?? error.message));
+          // A response cut off mid-body ends with 'close' and no 'end'.
+          res.on('close', () => finish(0, 'RESPONSE_CUT'));
         },
       );
       req.setTimeout(options.timeoutMs ?? 15_000, () => {
