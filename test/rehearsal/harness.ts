@@ -196,6 +196,13 @@ export class Rehearsal {
     };
   }
 
+  /** The change window that ran last. */
+  lastWindow(): Window {
+    const window = this.windows[this.windows.length - 1];
+    if (!window) throw new Error('no change ran yet');
+    return window;
+  }
+
   /** Runs `body` as one change window of the report. */
   async change<T>(label: string, body: () => Promise<T>): Promise<T> {
     const window: Window = { label, from: Date.now(), to: Date.now() };

@@ -97,6 +97,11 @@ export class Pod {
     return resolvePort(this.container, target);
   }
 
+  /** The container's process id while it runs. */
+  get pid(): number | undefined {
+    return this.child?.exitCode === null ? this.child.pid : undefined;
+  }
+
   get available(): boolean {
     return this.ready && this.phase === 'running';
   }
