@@ -168,7 +168,7 @@ describeRehearsal('chaos: dependencies and hostile clients', (helm) => {
           rawClient(service, [head(big.length), big], 10),
         );
         const malformed = Array.from({ length: 10 }, () =>
-          rawClient(service, [`${head(9)}{"broken`], 10),
+          rawClient(service, [`${head(8)}{"broken`], 10),
         );
         const flood: Promise<unknown>[] = [];
         for (let i = 0; i < 300; i++) {
