@@ -93,5 +93,5 @@ describeRehearsal('chaos: PostgreSQL stopped for 10 s', (helm) => {
       await rehearsal.close();
       await server.destroy();
     }
-  }, 180_000);
+  }, 240_000);
 });

@@ -9,7 +9,7 @@ export const EXTERNAL_DATABASE: SetValues = {
   'externalDatabase.url': 'postgresql://myapp:secret@db.example.com:5432/myapp',
 };
 
-export interface CommandStep {
+interface CommandStep {
   command: 'install' | 'upgrade';
   /** --set values of this command, on top of the earlier ones. */
   set: SetValues;

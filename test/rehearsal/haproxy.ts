@@ -11,7 +11,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from '../support/ports.ts';
 
-export const SLOTS = 12;
+const SLOTS = 12;
 
 export interface Endpoint {
   ip: string;

@@ -40,7 +40,7 @@ export interface RehearsalOptions {
   databaseUrl?: string;
 }
 
-export class HelmFailed extends Error {}
+class HelmFailed extends Error {}
 
 /** How long endpoint changes take to reach kube-proxy and the ingress controller. */
 const DEFAULT_ENDPOINT_LAG_MS = 1_000;

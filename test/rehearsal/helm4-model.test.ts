@@ -9,6 +9,7 @@ import { EXPECTED_FAILURES } from './expected-failures.ts';
 import {
   admissionProblem,
   emptyCluster,
+  HelmError,
   HPA_MANAGER,
   helmInstall,
   helmUpgrade,
@@ -77,6 +78,7 @@ describe('the Helm 4 model', () => {
     const executor = recordingExecutor();
     const outcome = await helmInstall(emptyCluster(), rendered, executor);
     expect(outcome.ok).toBe(false);
+    expect(outcome.error).toBeInstanceOf(HelmError);
     expect(outcome.error?.reason).toBe('admission');
     expect(outcome.error?.message).toMatch(/serviceaccount "app" not found/);
     expect(executor.ran).toEqual([]);

@@ -28,7 +28,7 @@ import {
   releaseObjects,
 } from './manifests.ts';
 
-export const HELM_MANAGER = 'helm';
+const HELM_MANAGER = 'helm';
 export const HPA_MANAGER = 'kube-controller-manager';
 
 export interface ClusterState {
@@ -86,7 +86,7 @@ export interface Executor {
   waitReady(deployments: K8sObject[], timeoutMs: number): Promise<void>;
 }
 
-export type Event =
+type Event =
   | { type: 'hook'; phase: string; object: string }
   | { type: 'hook-deleted'; object: string }
   | { type: 'apply'; objects: string[]; deleted: string[] }

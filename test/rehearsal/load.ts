@@ -3,7 +3,7 @@
 // reads and writes, list pages and recommendations, at a fixed rate for the whole scenario. Every
 // response, status and socket error is recorded with its time, and every acknowledged write is
 // remembered so it can be checked in PostgreSQL afterwards.
-import { Agent, request } from 'node:http';
+import { Agent, type ClientRequest, request } from 'node:http';
 import postgres from 'postgres';
 
 export interface Sample {
@@ -67,6 +67,7 @@ export class Load {
   private running = false;
   private loop: Promise<void> | undefined;
   private inFlight = new Set<Promise<void>>();
+  private readonly requests = new Set<ClientRequest>();
   private counter = 0;
   private readonly runId = Math.random().toString(36).slice(2, 8);
   private readonly ops: Op[];
@@ -250,6 +251,8 @@ export class Load {
           res.on('close', () => finish(0, 'RESPONSE_CUT'));
         },
       );
+      this.requests.add(req);
+      req.on('close', () => this.requests.delete(req));
       req.setTimeout(options.timeoutMs ?? 15_000, () => {
         req.destroy(Object.assign(new Error('timeout'), { code: 'CLIENT_TIMEOUT' }));
       });
@@ -309,8 +312,13 @@ export class Load {
   async stop(): Promise<void> {
     this.running = false;
     await this.loop;
-    await Promise.all([...this.inFlight]);
+    // Requests queued behind a client's busy sockets have no timeout running yet; give them
+    // 20 s, then abort the rest (each is recorded as a failure).
+    await Promise.race([Promise.all([...this.inFlight]), sleep(20_000)]);
+    for (const req of this.requests)
+      req.destroy(Object.assign(new Error('aborted'), { code: 'ABORTED_AT_END' }));
     for (const client of this.clients) client.agent.destroy();
+    await Promise.all([...this.inFlight]);
   }
 }
 

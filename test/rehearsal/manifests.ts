@@ -18,13 +18,13 @@ export type HookEvent =
   | 'post-rollback'
   | 'test';
 
-export function hookEvents(object: K8sObject): HookEvent[] {
+function hookEvents(object: K8sObject): HookEvent[] {
   const value = object.metadata.annotations?.['helm.sh/hook'];
   if (!value) return [];
   return value.split(',').map((event) => event.trim() as HookEvent);
 }
 
-export function hookWeight(object: K8sObject): number {
+function hookWeight(object: K8sObject): number {
   return Number(object.metadata.annotations?.['helm.sh/hook-weight'] ?? 0);
 }
 
@@ -77,7 +77,7 @@ const INSTALL_ORDER = [
   'ValidatingWebhookConfiguration',
 ];
 
-export function kindRank(kind: string): number {
+function kindRank(kind: string): number {
   const index = INSTALL_ORDER.indexOf(kind);
   // Unknown kinds (CRD instances) go last, as in Helm.
   return index === -1 ? INSTALL_ORDER.length : index;

@@ -17,12 +17,12 @@ export const ROOT = join(import.meta.dirname, '../..');
  * logging, tracing and migration-runner code of before. Bump it to the last release's commit when
  * cutting a release.
  */
-export const PREVIOUS_COMMIT = '43dbb6d';
+const PREVIOUS_COMMIT = '43dbb6d';
 export const PREVIOUS_TAG = `${APP_VERSION}-previous.${PREVIOUS_COMMIT}`;
 export const CURRENT_TAG = APP_VERSION;
 
 /** The folder with the previous release's app/, migrations/ and package.json. */
-export function previousReleaseDir(): string {
+function previousReleaseDir(): string {
   const dir = join(tmpdir(), `myapp-rehearsal-${PREVIOUS_COMMIT}`);
   if (existsSync(join(dir, 'app/main.ts'))) return dir;
   const partial = `${dir}.${process.pid}`;
