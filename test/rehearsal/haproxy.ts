@@ -6,8 +6,9 @@
 // rewritten at runtime over the admin socket (no reload), from slots declared up front.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../support/ports.ts';
 
@@ -25,11 +26,11 @@ export interface ProxyConfig {
   ingress?: { service: string; port: number };
 }
 
-export function haproxyConfig(dir: string, config: ProxyConfig): string {
+export function haproxyConfig(socket: string, config: ProxyConfig): string {
   const slots = `server-template ep 1-${SLOTS} 127.0.0.1:9 disabled`;
   const lines = [
     'global',
-    `  stats socket ${join(dir, 'admin.sock')} mode 600 level admin`,
+    `  stats socket ${socket} mode 600 level admin`,
     '  maxconn 8192',
     'defaults',
     '  timeout connect 2s',
@@ -77,9 +78,9 @@ export class HaProxy {
   private queue: Promise<unknown> = Promise.resolve();
   readonly ports: ProxyConfig;
 
-  private constructor(child: ChildProcess, dir: string, ports: ProxyConfig) {
+  private constructor(child: ChildProcess, socket: string, ports: ProxyConfig) {
     this.child = child;
-    this.socket = join(dir, 'admin.sock');
+    this.socket = socket;
     this.ports = ports;
   }
 
@@ -88,13 +89,15 @@ export class HaProxy {
     for (const service of services) ports.services[service] = await freePort();
     if (ingressService) ports.ingress = { service: ingressService, port: await freePort() };
     const file = join(dir, 'haproxy.cfg');
-    writeFileSync(file, haproxyConfig(dir, ports));
+    // A short path: a unix socket's path may not exceed ~100 bytes.
+    const socket = join(mkdtempSync(join(tmpdir(), 'myapp-haproxy-')), 'admin.sock');
+    writeFileSync(file, haproxyConfig(socket, ports));
     const child = spawn('haproxy', ['-db', '-f', file], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
     });
-    const proxy = new HaProxy(child, dir, ports);
+    const proxy = new HaProxy(child, socket, ports);
     for (let tries = 0; ; tries++) {
       try {
         await proxy.command('show info');

@@ -111,7 +111,7 @@ describe('a container as the kubelet resolves it', () => {
 describeWithTool('haproxy', (haproxy) => {
   it('writes a configuration haproxy accepts: L4 Services, an L7 ingress with forwardfor', () => {
     const dir = mkdtempSync(join(tmpdir(), 'myapp-haproxy-'));
-    const config = haproxyConfig(dir, {
+    const config = haproxyConfig(join(dir, 'admin.sock'), {
       services: { myapp: 18080, 'myapp-preview': 18081 },
       ingress: { service: 'myapp', port: 18082 },
     });
