@@ -166,7 +166,7 @@ export class Pod {
     );
   }
 
-  /** Runs one probe loop until it reaches its verdict for `until` ('success' or forever). */
+  /** Runs one probe until `onResult` says it is done (the startup probe) or the container goes. */
   private async probeLoop(
     generation: number,
     probe: Probe,
