@@ -97,6 +97,10 @@ export class HaProxy {
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
     });
+    // A test that timed out before its cleanup leaves no proxy behind.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.off('exit', killOnExit));
     const proxy = new HaProxy(child, socket, ports);
     for (let tries = 0; ; tries++) {
       try {

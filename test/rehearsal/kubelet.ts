@@ -40,6 +40,13 @@ export interface PodEvent {
 
 export const podEvents: PodEvent[] = [];
 
+// Every container process still running: killed when the test process exits, so a test that
+// timed out before its cleanup leaves no app behind.
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 function record(pod: string, event: string): void {
   podEvents.push({ at: Date.now(), pod, event });
 }
@@ -119,6 +126,8 @@ export class Pod {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    running.add(child);
+    child.once('exit', () => running.delete(child));
     child.stdout?.pipe(this.log, { end: false });
     child.stderr?.pipe(this.log, { end: false });
     this.exited = new Promise((resolve) =>
