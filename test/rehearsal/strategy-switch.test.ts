@@ -1,0 +1,36 @@
+// Scenario 3: switching the strategy of a live release, with the command the README documents
+// (`helm upgrade myapp ./chart --reset-then-reuse-values --set strategy=bluegreen`), and back to
+// rolling. Rolling is blue-green with one colour, so neither switch may restart a pod.
+import { expect, it } from 'vitest';
+import { describeRehearsal, Rehearsal, sleep } from './harness.ts';
+
+describeRehearsal('scenario 3: strategy switch', (helm) => {
+  it('rolling → bluegreen → rolling restarts nothing and fails nothing', async () => {
+    const rehearsal = await Rehearsal.start({ scenario: '3 strategy switch', helm });
+    try {
+      await rehearsal.install();
+      rehearsal.startLoad();
+      await sleep(2_000);
+      const pods = () =>
+        rehearsal.cluster
+          .readyPods('myapp-blue')
+          .map((pod) => pod.name)
+          .sort();
+      const before = pods();
+      for (const strategy of ['bluegreen', 'rolling']) {
+        const outcome = await rehearsal.change(`switch to ${strategy}`, async () => {
+          const result = await rehearsal.upgrade({ strategy });
+          await sleep(3_000);
+          return result;
+        });
+        expect(outcome.error?.message).toBeUndefined();
+        expect(pods()).toEqual(before);
+      }
+      const report = await rehearsal.finish();
+      expect(report.failureKinds).toEqual({});
+      expect(report.lostWrites).toBe(0);
+    } finally {
+      await rehearsal.close();
+    }
+  }, 180_000);
+});

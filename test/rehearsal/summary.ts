@@ -1,0 +1,23 @@
+// Prints the rehearsal's reports as the README's table: `node test/rehearsal/summary.ts`
+// (`npm run rehearsal` runs it after the scenarios; CI prints it into its log).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPORT_DIR, type ScenarioReport } from './report.ts';
+
+if (!existsSync(REPORT_DIR)) {
+  process.stdout.write(`no rehearsal reports in ${REPORT_DIR}\n`);
+} else {
+  const reports = readdirSync(REPORT_DIR)
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => JSON.parse(readFileSync(join(REPORT_DIR, file), 'utf8')) as ScenarioReport)
+    .sort((a, b) => a.scenario.localeCompare(b.scenario));
+  const rows = [
+    '| Scenario | Requests | Failures | Lost writes | p99 during the change | Duration |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...reports.map(
+      (r) =>
+        `| ${r.scenario} | ${r.requests} | ${r.failures} | ${r.lostWrites} | ${r.p99DuringChangeMs} ms | ${Math.round(r.durationSeconds)} s |`,
+    ),
+  ];
+  process.stdout.write(`Rehearsal reports (${REPORT_DIR}):\n\n${rows.join('\n')}\n`);
+}
