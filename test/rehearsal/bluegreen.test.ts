@@ -12,7 +12,10 @@ describeRehearsal('scenario 2: blue-green cycle', (helm) => {
     const rehearsal = await Rehearsal.start({
       scenario: '2 blue-green cycle',
       helm,
-      values: { 'image.tag': PREVIOUS_TAG },
+      // The chart's helm test also reads build_info from each pod through the headless metrics
+      // Service's DNS records, which the rehearsal does not model: without metrics it checks the
+      // preview's API only (test/chart/helm-test-pod.test.ts runs the whole script).
+      values: { 'image.tag': PREVIOUS_TAG, 'metrics.enabled': false },
     });
     try {
       await rehearsal.install();
@@ -33,7 +36,11 @@ describeRehearsal('scenario 2: blue-green cycle', (helm) => {
       };
       const serving = () => rehearsal.cluster.servingTags('myapp');
 
-      await step('switch to bluegreen', { strategy: 'bluegreen' });
+      // Blue-green keeps each running colour's tag in values: blue's is the one rolling ran.
+      await step('switch to bluegreen', {
+        strategy: 'bluegreen',
+        'blueGreen.blue.tag': PREVIOUS_TAG,
+      });
       await step('deploy green', {
         'blueGreen.step': 'deploy',
         'blueGreen.green.tag': CURRENT_TAG,

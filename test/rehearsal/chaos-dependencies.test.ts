@@ -95,7 +95,7 @@ describeRehearsal('chaos: dependencies and hostile clients', (helm) => {
       scenario: 'chaos Redis restarted and OTLP unreachable',
       helm,
       values: {
-        'config.REDIS_URL': `redis://127.0.0.1:${redisPort}`,
+        'externalRedis.url': `redis://127.0.0.1:${redisPort}`,
         // Nothing listens on the discard port: every export fails for the whole run.
         'otel.endpoint': 'http://127.0.0.1:9',
         'config.OTEL_TRACES_SAMPLER': 'always_on',

@@ -1,10 +1,12 @@
 // Sequences of helm commands over the real chart that the Helm 4 model plays: a first install and
 // upgrades as the README and NOTES.txt document them, with the HPA acting in between where it
 // would. Values accumulate across steps, as `--reset-then-reuse-values` does.
+import { APP_VERSION, IMAGE } from '../chart/cases.ts';
 import type { SetValues } from '../chart/helm.ts';
 import type { HelmOptions } from './helm4-model.ts';
 
 export const EXTERNAL_DATABASE: SetValues = {
+  ...IMAGE,
   'postgresql.enabled': false,
   'externalDatabase.url': 'postgresql://myapp:secret@db.example.com:5432/myapp',
 };
@@ -48,7 +50,15 @@ export const CHART_CASES: ChartCase[] = [
     base: EXTERNAL_DATABASE,
     steps: [
       { command: 'install', set: { 'migrations.enabled': false } },
-      { command: 'upgrade', set: { 'migrations.enabled': true, strategy: 'bluegreen' } },
+      {
+        command: 'upgrade',
+        // Blue-green keeps each running colour's tag in values: pin the one rolling ran.
+        set: {
+          'migrations.enabled': true,
+          strategy: 'bluegreen',
+          'blueGreen.blue.tag': APP_VERSION,
+        },
+      },
       {
         command: 'upgrade',
         set: {
@@ -77,7 +87,15 @@ export const CHART_CASES: ChartCase[] = [
     base: { ...EXTERNAL_DATABASE, ...HPA },
     steps: [
       { command: 'install', set: { 'migrations.enabled': false } },
-      { command: 'upgrade', set: { 'migrations.enabled': true, strategy: 'bluegreen' } },
+      {
+        command: 'upgrade',
+        // Blue-green keeps each running colour's tag in values: pin the one rolling ran.
+        set: {
+          'migrations.enabled': true,
+          strategy: 'bluegreen',
+          'blueGreen.blue.tag': APP_VERSION,
+        },
+      },
       {
         command: 'upgrade',
         set: {

@@ -35,8 +35,11 @@ async function throttledUsers(rehearsal: Rehearsal): Promise<string[]> {
 }
 
 describeRehearsal('the ingress and the rate limits', (helm) => {
+  /** The chart's own limits (the app's defaults), not the scenarios' unlimited ones. */
+  const PRODUCTION_LIMITS = { 'rateLimit.limits': '' };
+
   it(`gives every user a bucket of their own${EXPECTED_FAILURES[CASE] ? ' (a known chart defect: detected)' : ''}`, async () => {
-    const rehearsal = await Rehearsal.start({ scenario: CASE, helm });
+    const rehearsal = await Rehearsal.start({ scenario: CASE, helm, values: PRODUCTION_LIMITS });
     try {
       const problems = await throttledUsers(rehearsal);
       const expected = EXPECTED_FAILURES[CASE];
@@ -47,21 +50,26 @@ describeRehearsal('the ingress and the rate limits', (helm) => {
     }
   }, 120_000);
 
-  it('throttles nobody when the app trusts the one proxy in front (the check itself works)', async () => {
+  it('throttles the users when the app does not trust the proxy in front (the check itself works)', async () => {
     const rehearsal = await Rehearsal.start({
-      scenario: `${CASE} with TRUST_PROXY_HOPS=1`,
+      scenario: `${CASE} with TRUST_PROXY_HOPS=0`,
       helm,
-      // `config.TRUST_PROXY_HOPS=1` as a post-renderer's patch (helm's --set would make it a
-      // number, which the chart's schema refuses for config).
+      values: PRODUCTION_LIMITS,
+      // The chart derives TRUST_PROXY_HOPS=1 behind its ingress; a post-renderer's patch takes it
+      // back to 0, as the chart once had it: every user then counts as the ingress's address.
       postRender: (objects) => {
         for (const object of objects)
-          if (object.kind === 'ConfigMap' && object.metadata.name === 'myapp')
-            object.data.TRUST_PROXY_HOPS = '1';
+          if (object.kind === 'Deployment')
+            for (const container of object.spec.template.spec.containers)
+              for (const variable of container.env ?? [])
+                if (variable.name === 'TRUST_PROXY_HOPS') variable.value = '0';
         return objects;
       },
     });
     try {
-      expect(await throttledUsers(rehearsal)).toEqual([]);
+      expect((await throttledUsers(rehearsal)).join('\n')).toMatch(
+        /users got 429 on their first request/,
+      );
     } finally {
       await rehearsal.close();
     }

@@ -44,14 +44,17 @@ describeRehearsal('scenario 1: rolling update', (helm) => {
       );
       const sideBySideMs = stopTracking();
       expect(outcome.error?.message).toBeUndefined();
-      // Helm's order: the migrations Secret, expand, backfill, and only then the new pods.
+      // Helm's order: the hook ServiceAccount and the migrations Secret, expand, backfill, and
+      // only then the new pods; the hook-succeeded objects go once the phase has passed.
       expect(
         outcome.events.map((event) => ('object' in event ? event.object : event.type)),
       ).toEqual([
+        'ServiceAccount/myapp-migrations',
         'Secret/myapp-migrations',
         'Job/myapp-migrate-expand',
         'Job/myapp-migrate-backfill',
         'Secret/myapp-migrations',
+        'ServiceAccount/myapp-migrations',
         'apply',
         'wait',
       ]);
