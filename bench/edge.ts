@@ -14,15 +14,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyMigrations } from '../app/db/migrate/runner.ts';
-import { openPostgres } from '../app/db/postgres.ts';
-import { createLogger } from '../app/telemetry/logger.ts';
 import { buildEdge } from '../scripts/edge/build.ts';
 import { edgeCommand } from '../scripts/edge/command.ts';
 import { type EdgeRuntime, ensureRuntime } from '../scripts/tools/edge-runtimes-install.ts';
 import { findTool } from '../test/support/tools.ts';
 import { load, median, pinning, type Run, type Server, startServer } from './support/load.ts';
-import { createScratchDatabase } from './support/scratch-database.ts';
+import { createMigratedScratchDatabase } from './support/scratch-database.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 2);
@@ -81,18 +78,10 @@ async function startEdgeRuntime(runtime: EdgeRuntime, origin: string): Promise<S
   });
 }
 
-const database = await createScratchDatabase('myapp_bench_edge');
+const database = await createMigratedScratchDatabase('myapp_bench_edge');
 const dir = await mkdtemp(join(tmpdir(), 'myapp-bench-edge-'));
 const targets: Server[] = [];
 try {
-  const db = openPostgres({
-    url: database.url,
-    poolMax: 2,
-    connectTimeoutMs: 5_000,
-    applicationName: 'bench',
-  });
-  await applyMigrations(db, createLogger({ level: 'silent' }));
-  await db.close();
   await buildEdge();
   const origin = await startServer(
     'direct',

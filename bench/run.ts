@@ -17,9 +17,6 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
-import { applyMigrations } from '../app/db/migrate/runner.ts';
-import { openPostgres } from '../app/db/postgres.ts';
-import { createLogger } from '../app/telemetry/logger.ts';
 import { freePort } from '../test/support/ports.ts';
 import {
   findWrk,
@@ -33,7 +30,7 @@ import {
   startServer,
 } from './support/load.ts';
 import { expressPeerDir } from './support/peers.ts';
-import { createScratchDatabase } from './support/scratch-database.ts';
+import { createMigratedScratchDatabase } from './support/scratch-database.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 2);
@@ -191,13 +188,7 @@ function contenders(sink: string, peerDir: string): Contender[] {
   ];
 }
 
-async function prepareDatabase(url: string): Promise<void> {
-  const db = openPostgres({ url, poolMax: 2, connectTimeoutMs: 5_000, applicationName: 'bench' });
-  try {
-    await applyMigrations(db, createLogger({ level: 'silent' }));
-  } finally {
-    await db.close();
-  }
+async function seedUsers(url: string): Promise<void> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
     await sql`
@@ -266,11 +257,11 @@ function table(scenario: Scenario, servers: Server[], runs: Map<string, Run[]>):
 }
 
 findWrk();
-const database = await createScratchDatabase('myapp_bench');
+const database = await createMigratedScratchDatabase('myapp_bench');
 const sink = await startOtlpSink();
 const servers: Server[] = [];
 try {
-  await prepareDatabase(database.url);
+  await seedUsers(database.url);
   const scenarios = selected(SCENARIOS, 'BENCH_SCENARIOS', (scenario) => scenario.id);
   const chosen = selected(
     contenders(sink.url, await expressPeerDir()),

@@ -19,9 +19,6 @@
 // Prints req/s and each app's CPU time per request (from /proc), per round and as medians; the
 // target is at most 15% fewer requests/s with telemetry on. Not part of CI.
 import { join } from 'node:path';
-import { applyMigrations } from '../app/db/migrate/runner.ts';
-import { openPostgres } from '../app/db/postgres.ts';
-import { createLogger } from '../app/telemetry/logger.ts';
 import { freePort } from '../test/support/ports.ts';
 import {
   load as loadServer,
@@ -31,7 +28,7 @@ import {
   startOtlpSink,
   startServer,
 } from './support/load.ts';
-import { createScratchDatabase, type ScratchDatabase } from './support/scratch-database.ts';
+import { createMigratedScratchDatabase } from './support/scratch-database.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
@@ -39,19 +36,6 @@ const WARM_UP_S = 3;
 const SIDE_BY_SIDE = process.env.BENCH_LAYOUT === 'side-by-side';
 const CONNECTIONS = 32;
 const MAIN = join(import.meta.dirname, '../app/main.ts');
-
-async function prepareDatabase(): Promise<ScratchDatabase> {
-  const database = await createScratchDatabase('myapp_bench');
-  const db = openPostgres({
-    url: database.url,
-    poolMax: 2,
-    connectTimeoutMs: 5_000,
-    applicationName: 'bench',
-  });
-  await applyMigrations(db, createLogger({ level: 'silent' }));
-  await db.close();
-  return database;
-}
 
 const startApp = (env: Record<string, string>): Promise<Server> =>
   startServer('myapp', [process.execPath, MAIN], env, { readyPath: '/ready' });
@@ -121,7 +105,7 @@ async function measureSideBySide(running: Running[]): Promise<Map<Mode, Run>> {
   return new Map(running.map((app, index) => [app.mode, runs[index] as Run]));
 }
 
-const database = await prepareDatabase();
+const database = await createMigratedScratchDatabase('myapp_bench');
 const sink = await startOtlpSink();
 try {
   // Seeded through the API itself, so the bench follows the schema whatever its version.

@@ -3,21 +3,10 @@
 // the Node entry writes it — time, level label, service, bindings, fields, msg — so one log
 // pipeline reads both tiers; secrets are censored the same way.
 import type { LineLogger } from './line-logger.ts';
-import { createRedactor } from './redact.ts';
+import { createRedactor, SECRET_FIELDS } from './redact.ts';
 
 const LEVELS = { debug: 20, info: 30, warn: 40, error: 50, fatal: 60 } as const;
 type Level = keyof typeof LEVELS;
-
-/** The same secret field names as the pino logger's (logger.ts). */
-const SECRET_FIELDS = [
-  'password',
-  'token',
-  'secret',
-  'authorization',
-  'cookie',
-  'set-cookie',
-  'databaseUrl',
-];
 
 export interface ConsoleLoggerOptions {
   /** pino's level names; `silent` logs nothing. */

@@ -5,7 +5,7 @@
 // pino writes what is left synchronously when the process exits; `flush()` runs before exit.
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { databaseErrorFacts } from './error-serializer.ts';
-import { createRedactor } from './redact.ts';
+import { createRedactor, SECRET_FIELDS } from './redact.ts';
 
 export type { Logger };
 
@@ -21,17 +21,6 @@ export interface LoggerOptions {
 const LOG_CHUNK_BYTES = 4096;
 /** The longest a line waits for its chunk to fill: still "at once" for someone tailing logs. */
 const LOG_FLUSH_MS = 100;
-
-/** Credentials must never reach a log line, whatever an error object happens to carry. */
-const SECRET_FIELDS = [
-  'password',
-  'token',
-  'secret',
-  'authorization',
-  'cookie',
-  'set-cookie',
-  'databaseUrl',
-];
 
 /**
  * pino's `isoTime`, formatted once per millisecond instead of once per line: under load several

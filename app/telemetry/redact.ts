@@ -4,6 +4,17 @@
 // keys once and copies only the objects it has to change.
 const MAX_DEPTH = 4;
 
+/** Credentials must never reach a log line, whatever an error object happens to carry. */
+export const SECRET_FIELDS = [
+  'password',
+  'token',
+  'secret',
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'databaseUrl',
+];
+
 const CENSOR = '[redacted]';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -3,16 +3,11 @@
 // share this file, so the only difference between them is the framework.
 import postgres from 'postgres';
 import { encodeCursor } from '../../app/api/cursor.ts';
+import type { User } from '../../app/users/model.ts';
 import { fullName } from '../../app/users/name.ts';
 
-interface Row {
-  id: number;
-  firstName: string;
-  lastName: string;
-  email: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** A row as the query reads it: the domain's own user. */
+type Row = User;
 
 const v1 = (user: Row) => ({ id: user.id, name: fullName(user), email: user.email });
 const v2 = (user: Row) => ({

@@ -1,6 +1,9 @@
 // A database of its own for one benchmark run: on DATABASE_URL's server when set, else on an
 // embedded PostgreSQL started for the run. `drop()` removes it (and stops the embedded server).
 import postgres from 'postgres';
+import { applyMigrations } from '../../app/db/migrate/runner.ts';
+import { openPostgres } from '../../app/db/postgres.ts';
+import { createLogger } from '../../app/telemetry/logger.ts';
 import { startEmbeddedPostgres } from '../../test/support/embedded-postgres.ts';
 
 export interface ScratchDatabase {
@@ -25,4 +28,21 @@ export async function createScratchDatabase(prefix: string): Promise<ScratchData
       await embedded?.destroy();
     },
   };
+}
+
+/** A scratch database with every migration applied, as a deployed release would find it. */
+export async function createMigratedScratchDatabase(prefix: string): Promise<ScratchDatabase> {
+  const database = await createScratchDatabase(prefix);
+  const db = openPostgres({
+    url: database.url,
+    poolMax: 2,
+    connectTimeoutMs: 5_000,
+    applicationName: 'bench',
+  });
+  try {
+    await applyMigrations(db, createLogger({ level: 'silent' }));
+  } finally {
+    await db.close();
+  }
+  return database;
 }
