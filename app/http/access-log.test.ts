@@ -24,7 +24,7 @@ function loggedApp() {
 describe('accessLog', () => {
   it('logs the route template, never the raw path, ids or query string', async () => {
     const { app, lines } = loggedApp();
-    await app.request('/users/12345?email=ada@example.com');
+    await app.request('/users/ada-lovelace?email=ada@example.com');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
       level: 'info',
@@ -34,14 +34,14 @@ describe('accessLog', () => {
       status: 200,
     });
     expect(lines[0]?.duration_ms).toBeTypeOf('number');
-    expect(JSON.stringify(lines[0])).not.toMatch(/12345|ada@example\.com/);
+    expect(JSON.stringify(lines[0])).not.toMatch(/ada-lovelace|ada@example\.com/);
   });
 
   it('logs an unmatched path with route null', async () => {
     const { app, lines } = loggedApp();
-    await app.request('/no/such/path/999');
+    await app.request('/no/such/path/private-segment');
     expect(lines[0]).toMatchObject({ route: null, status: 404 });
-    expect(JSON.stringify(lines[0])).not.toContain('999');
+    expect(JSON.stringify(lines[0])).not.toContain('private-segment');
   });
 
   it('logs server errors at level error', async () => {
