@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { trickle as slowClient } from '../../test/support/slow-client.ts';
 import { createNodeServer } from './node-server.ts';
 
 // Reads the whole body first, as the API's JSON routes do.
@@ -37,27 +38,8 @@ async function open(): Promise<{ socket: Socket; received: () => string }> {
   return { socket, received: () => text };
 }
 
-/**
- * Writes `head`, then a byte every 100 ms for `dripMs` (activity must not reset the timeouts),
- * then waits until the server closes (or 10 s pass). The drip stops well before the timeout: a
- * byte arriving after the server closed would be answered with a reset, which can discard the
- * 408 before it is read.
- */
 async function trickle(head: string, dripMs: number): Promise<string> {
-  const { socket, received } = await open();
-  socket.on('error', () => {});
-  socket.write(head);
-  const started = Date.now();
-  const drip = setInterval(() => {
-    if (Date.now() - started < dripMs && socket.writable) socket.write('x');
-  }, 100);
-  await Promise.race([
-    once(socket, 'close'),
-    new Promise((resolve) => setTimeout(resolve, 10_000)),
-  ]);
-  clearInterval(drip);
-  socket.destroy();
-  return received();
+  return (await slowClient((server.address() as AddressInfo).port, head, dripMs)).answer;
 }
 
 it('answers 408 to headers that trickle in', async () => {

@@ -2,7 +2,7 @@
 // load, and at the end the acknowledged-write check and the JSON report.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe } from 'vitest';
+import { describe, expect } from 'vitest';
 import { runProcess } from '../../app/run-process.ts';
 import { findHelm, type SetValues } from '../chart/helm.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -277,3 +277,9 @@ export function describeRehearsal(name: string, body: (helm: string) => void): v
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The promise: no request failed for any reason, and every acknowledged write is there. */
+export function expectZeroDowntime(report: ScenarioReport): void {
+  expect(report.failureKinds).toEqual({});
+  expect(report.lostWrites).toBe(0);
+}

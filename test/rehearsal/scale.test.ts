@@ -2,7 +2,7 @@
 // from 4 pods to 2 (the kubelet terminates the two it picks, the load keeps going), then the HPA
 // (the same write an HPA makes to the scale subresource) takes it from 2 back to 4.
 import { expect, it } from 'vitest';
-import { describeRehearsal, Rehearsal, sleep } from './harness.ts';
+import { describeRehearsal, expectZeroDowntime, Rehearsal, sleep } from './harness.ts';
 import type { K8sObject } from './manifests.ts';
 
 describeRehearsal('scenario 4: scale down and up', (helm) => {
@@ -28,8 +28,7 @@ describeRehearsal('scenario 4: scale down and up', (helm) => {
       expect(rehearsal.cluster.readyPods('myapp-blue')).toHaveLength(4);
       await sleep(2_000);
       const report = await rehearsal.finish();
-      expect(report.failureKinds).toEqual({});
-      expect(report.lostWrites).toBe(0);
+      expectZeroDowntime(report);
     } finally {
       await rehearsal.close();
     }

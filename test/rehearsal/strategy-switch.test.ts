@@ -3,7 +3,7 @@
 // blueGreen.blue.tag=<the tag it runs>`), and back to rolling. Rolling is blue-green with one colour, so neither switch may restart a pod.
 import { expect, it } from 'vitest';
 import type { SetValues } from '../chart/helm.ts';
-import { describeRehearsal, Rehearsal, sleep } from './harness.ts';
+import { describeRehearsal, expectZeroDowntime, Rehearsal, sleep } from './harness.ts';
 import { CURRENT_TAG } from './releases.ts';
 
 describeRehearsal('scenario 3: strategy switch', (helm) => {
@@ -33,8 +33,7 @@ describeRehearsal('scenario 3: strategy switch', (helm) => {
         expect(pods()).toEqual(before);
       }
       const report = await rehearsal.finish();
-      expect(report.failureKinds).toEqual({});
-      expect(report.lostWrites).toBe(0);
+      expectZeroDowntime(report);
     } finally {
       await rehearsal.close();
     }

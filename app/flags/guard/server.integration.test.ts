@@ -2,8 +2,8 @@
 // trickles in is cut off by the server's own request timeout.
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { connect } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { trickle as slowClient } from '../../../test/support/slow-client.ts';
 import { guardNodeServer, guardServer } from './server.ts';
 
 const server = guardNodeServer(
@@ -25,36 +25,8 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-/**
- * Opens a socket, writes `head`, then a byte every 100 ms for `dripMs` (stopping well before
- * the timeout: a byte sent after the server closed draws a reset, which can discard the 408
- * unread); resolves with what came back.
- */
-async function trickle(
-  head: string,
-  dripMs: number,
-): Promise<{ answer: string; elapsedMs: number }> {
-  const { port } = server.address() as AddressInfo;
-  const socket = connect(port, '127.0.0.1');
-  await once(socket, 'connect');
-  const started = Date.now();
-  let answer = '';
-  socket.setEncoding('utf8').on('data', (chunk: string) => {
-    answer += chunk;
-  });
-  socket.on('error', () => {});
-  socket.write(head);
-  const drip = setInterval(() => {
-    if (Date.now() - started < dripMs && socket.writable) socket.write('x');
-  }, 100);
-  await Promise.race([
-    once(socket, 'close'),
-    new Promise((resolve) => setTimeout(resolve, 10_000)),
-  ]);
-  clearInterval(drip);
-  socket.destroy();
-  return { answer, elapsedMs: Date.now() - started };
-}
+const trickle = (head: string, dripMs: number) =>
+  slowClient((server.address() as AddressInfo).port, head, dripMs);
 
 it('cuts off an authenticated body that trickles in', async () => {
   const { answer, elapsedMs } = await trickle(
