@@ -3,7 +3,7 @@
 // colour's bad events and all events over a window — the SLO's own SLI, kept to the pods of that
 // colour through build_info — and the error budget its burn rate is measured against.
 import { sliQueries } from './slo-rules.ts';
-import { burnRateAlerts, errorBudget, JOB, slos } from './slos.ts';
+import { CANARY_PAIR, CANARY_TOLERANCE, errorBudget, JOB, slos } from './slos.ts';
 
 /** Placeholders the analysis fills in: the colour judged and the window looked at. */
 const COLOUR = '$COLOUR';
@@ -14,7 +14,10 @@ export function canaryAnalysisSpec() {
     `${rate} * on(instance, job) group_left(colour) build_info{job="${JOB}",colour="${COLOUR}"}`;
   return {
     // A canary burning its budget faster than the fastest burn-rate alert would page on its own.
-    maxBurnRate: Math.max(...burnRateAlerts.map((alert) => alert.factor)),
+    maxBurnRate: CANARY_PAIR.factor,
+    // How much faster than the stable colour it may burn (the per-colour canary alert's rule too).
+    stableTimes: CANARY_TOLERANCE.times,
+    stablePlus: CANARY_TOLERANCE.plus,
     slos: slos.map((slo) => ({
       id: slo.id,
       description: slo.description,

@@ -1,5 +1,7 @@
 // Every Prometheus rule file and promtool test file the project ships, as data: the generator
 // writes them, the tests compare them with what is committed and run promtool on them.
+import { canaryRuleGroups } from './canary-rules.ts';
+import { canaryTests } from './canary-tests.ts';
 import { dashboardUrl, runbookUrl } from './links.ts';
 import { type PromtoolTestFile, sloTests, symptomTests } from './promtool-tests.ts';
 import { type AlertingRule, type RuleGroup, sloRuleGroups } from './slo-rules.ts';
@@ -7,6 +9,7 @@ import { type SymptomAlert, symptomAlerts } from './symptoms.ts';
 
 const SLO_RULES_FILE = 'alerts/rules/slo.rules.yaml';
 const SYMPTOM_RULES_FILE = 'alerts/rules/symptoms.rules.yaml';
+const CANARY_RULES_FILE = 'alerts/rules/canary.rules.yaml';
 
 function symptomAnnotations(alert: SymptomAlert): Record<string, string> {
   return {
@@ -41,6 +44,7 @@ export function ruleFiles(): RuleFiles {
       [SYMPTOM_RULES_FILE]: {
         groups: [{ name: 'myapp-symptoms', rules: symptomAlerts.map(symptomRule) }],
       },
+      [CANARY_RULES_FILE]: { groups: canaryRuleGroups() },
     },
     tests: {
       'alerts/tests/slo.test.yaml': sloTests(fromTests(SLO_RULES_FILE)),
@@ -49,6 +53,7 @@ export function ruleFiles(): RuleFiles {
         symptomAlerts,
         symptomAnnotations,
       ),
+      'alerts/tests/canary.test.yaml': canaryTests(fromTests(CANARY_RULES_FILE)),
     },
   };
 }

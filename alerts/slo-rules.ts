@@ -39,16 +39,19 @@ const PERIOD = `${PERIOD_DAYS}d`;
 
 /**
  * The rate (or increase, for the whole period) of bad and of all events over `window`. `scope`
- * narrows each per-series rate before it is summed (the canary analysis keeps one colour's).
+ * narrows each per-series rate before it is summed (the canary analysis keeps one colour's);
+ * `by` keeps those labels through the sum (the per-colour rules and panels keep `colour`).
  */
 export function sliQueries(
   slo: Slo,
   window: string,
   scope: (rate: string) => string = (rate) => rate,
+  by: readonly string[] = [],
 ): { errors: string; total: string } {
   const fn = window === PERIOD ? 'increase' : 'rate';
   const { sli } = slo;
-  const sum = (series: string) => `sum(${scope(`${fn}(${series}[${window}])`)})`;
+  const sumBy = by.length > 0 ? `sum by (${by.join(', ')}) ` : 'sum';
+  const sum = (series: string) => `${sumBy}(${scope(`${fn}(${series}[${window}])`)})`;
   const total = sum(`${DURATION}_count{${sli.selector}}`);
   if (sli.kind === 'availability') {
     return {

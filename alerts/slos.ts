@@ -65,3 +65,17 @@ export function errorBudget(slo: Slo): number {
 export function slothId(slo: Slo): string {
   return `${SERVICE}-${slo.id}`;
 }
+
+/**
+ * How much faster than the stable colour a canary may burn an SLO's budget, as burn rates:
+ * `stable × times + plus`, and never above the fastest burn-rate alert's factor. The `plus`
+ * leaves a canary its budget while the stable colour is spotless; `times` keeps a bad night of
+ * both colours from being blamed on the canary. The canary analysis (app/rollout/) and the
+ * per-colour canary alert (alerts/canary-rules.ts) both judge by it.
+ */
+export const CANARY_TOLERANCE = { times: 2, plus: 1 } as const;
+
+/** The burn-rate pair a canary is judged on: the fastest (a canary lives minutes, not days). */
+export const CANARY_PAIR = burnRateAlerts.reduce((fastest, pair) =>
+  pair.factor > fastest.factor ? pair : fastest,
+);

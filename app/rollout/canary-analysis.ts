@@ -2,14 +2,17 @@
 //
 // For each SLO the spec (generated from alerts/slos.ts) gives the PromQL of one colour's bad and
 // all events over a window. The canary fails an SLO when it burns that SLO's error budget faster
-// than the fastest burn-rate alert would page on (`maxBurnRate`), or faster than twice the stable
-// colour's burn rate plus one — so a spotless stable colour still leaves the canary its budget,
-// and a bad night for both colours is not blamed on the canary. With fewer than `minRequests`
+// than the fastest burn-rate alert would page on (`maxBurnRate`), or faster than the stable
+// colour's burn rate times `stableTimes` plus `stablePlus` (CANARY_TOLERANCE in alerts/slos.ts,
+// which the per-colour canary alert judges by too) — so a spotless stable colour still leaves
+// the canary its budget, and a bad night for both colours is not blamed on the canary. With fewer than `minRequests`
 // canary requests in the window there is too little to judge.
 import { z } from 'zod';
 
 export const analysisSpecSchema = z.object({
   maxBurnRate: z.number().positive(),
+  stableTimes: z.number().positive(),
+  stablePlus: z.number().nonnegative(),
   slos: z
     .array(
       z.object({
@@ -100,7 +103,7 @@ export async function judge(
       sli(query, slo, queries.canary),
       sli(query, slo, queries.stable),
     ]);
-    const limit = Math.min(spec.maxBurnRate, 2 * stable.burnRate + 1);
+    const limit = Math.min(spec.maxBurnRate, spec.stableTimes * stable.burnRate + spec.stablePlus);
     const canaryRequests = Math.round(canary.totalRate * seconds);
     const verdict =
       canaryRequests < options.minRequests
