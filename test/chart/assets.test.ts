@@ -17,11 +17,15 @@ describeWithTool(
   (helm) => {
     it('renders one PrometheusRule per rule file, with its groups unchanged and configurable labels', async () => {
       const copies = (await plannedCopies()).filter((copy) => copy.target.includes('/alerts/'));
-      const rules = renderChart(helm, {
+      const rendered = renderChart(helm, {
         ...IMAGE,
         'prometheusRule.enabled': true,
         'prometheusRule.labels.release': 'kps',
       }).ofKind('PrometheusRule');
+      // Besides the copies, the rollout state recorded from values (test/chart/canary.test.ts).
+      const state = rendered.find((rule) => rule.metadata.name === 'myapp-rollout-state');
+      expect(state?.metadata.labels?.release).toBe('kps');
+      const rules = rendered.filter((rule) => rule !== state);
       expect(rules).toHaveLength(copies.length);
       for (const copy of copies) {
         const name = `myapp-${basename(copy.target, '.yaml').replaceAll('.', '-').toLowerCase()}`;

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rolloutStateGroup, trafficShares } from '../../alerts/rollout-state.ts';
 import { CANARY_SPEC, ROOT } from '../../scripts/generated.ts';
 import { describeWithTool } from '../support/tools.ts';
 import { IMAGE } from './cases.ts';
@@ -125,6 +126,39 @@ describeWithTool(
       expect(job.spec.activeDeadlineSeconds).toBe(720);
       const spec = rendered.get('ConfigMap', 'myapp-canary-analysis').data['canary.json'];
       expect(JSON.parse(spec)).toEqual(JSON.parse(readFileSync(join(ROOT, CANARY_SPEC), 'utf8')));
+    });
+
+    it('records the deployed split for Prometheus, in the shape the dashboard and alerts read', () => {
+      const rules = (values: SetValues) =>
+        render({ ...values, 'prometheusRule.enabled': true }).get(
+          'PrometheusRule',
+          'myapp-rollout-state',
+        ).spec.groups;
+      expect(rules(canary(5, gateway))).toEqual([
+        rolloutStateGroup(trafficShares({ active: 'blue', idle: 'green', canaryWeight: 5 })),
+      ]);
+      // Deploy step, and after promote: only the stable colour is weighted, so no canary alert.
+      expect(rules({ ...deployed, ...gateway })).toEqual([
+        rolloutStateGroup(trafficShares({ active: 'blue', idle: 'green', canaryWeight: 0 })),
+      ]);
+      expect(
+        rules({
+          ...canary(25, gateway),
+          'blueGreen.step': 'promote',
+          'blueGreen.activeColor': 'green',
+        }),
+      ).toEqual([
+        rolloutStateGroup(trafficShares({ active: 'green', idle: 'blue', canaryWeight: 0 })),
+      ]);
+    });
+
+    it('moves the weight without touching a pod template', () => {
+      const at = (weight: number) =>
+        render({ ...canary(weight, gateway), 'prometheusRule.enabled': true });
+      for (const colour of ['blue', 'green'])
+        expect(at(50).get('Deployment', `myapp-${colour}`)).toEqual(
+          at(5).get('Deployment', `myapp-${colour}`),
+        );
     });
 
     it('runs no analysis outside the canary step', () => {

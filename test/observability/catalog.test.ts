@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { ROLLOUT_WEIGHT } from '../../alerts/rollout-state.ts';
 import { ruleFiles } from '../../alerts/rules.ts';
 import { slos } from '../../alerts/slos.ts';
 import { createMetrics } from '../../app/telemetry/metrics.ts';
@@ -103,6 +104,8 @@ describe('the metrics catalog', () => {
   it('names every metric the rules and dashboards read', () => {
     const known = knownSeriesNames();
     const recorded = new Set(allRules().flatMap((rule) => (rule.record ? [rule.record] : [])));
+    // Recorded by the chart's rollout-state PrometheusRule from values (test/chart/canary.test.ts).
+    recorded.add(ROLLOUT_WEIGHT);
     const used = [
       ...allRules().map((rule) => ({ where: rule.record ?? rule.alert, expr: rule.expr })),
       ...dashboardQueries().map((query) => ({

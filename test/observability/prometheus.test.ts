@@ -1,17 +1,23 @@
 // End to end with a real Prometheus (Debian's package) on loopback, loaded with the project's
 // rules and exemplar storage, scraping the real app every second while a bounded load runs —
 // successes, client errors, slow requests and 504s (made honestly: a lock on `users` outlasts the
-// request timeout). Then: the target is up; every rule evaluates without error; every recording
+// request timeout) — beside a second app, the green colour as a canary whose probe route fails,
+// with the rollout state the chart would record for a 10% canary. Then: the target is up; every rule evaluates without error; every recording
 // rule has series; every dashboard query, with Grafana's macros substituted, parses and returns
 // data; and an exemplar's trace id is the one in the request's log line and in a span that reached
 // a real OTLP/HTTP receiver. About 13 s (5 of them waiting for Prometheus's first scrape).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { canaryBurnAlertName } from '../../alerts/canary-rules.ts';
+import { rolloutStateGroup, trafficShares } from '../../alerts/rollout-state.ts';
 import { ruleFiles } from '../../alerts/rules.ts';
-import { JOB } from '../../alerts/slos.ts';
+import { JOB, slos } from '../../alerts/slos.ts';
 import { dashboards } from '../../grafana/src/dashboards.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { type ObservedApp, startObservedApp } from '../support/observed-app.ts';
@@ -23,6 +29,10 @@ const ROOT = join(import.meta.dirname, '../..');
 const LOAD_MS = 3_000;
 const REQUEST_TIMEOUT_MS = 400;
 const LOCK_MS = 700;
+/** The chart's rollout-state rules for blue stable and green a 10% canary. */
+const ROLLOUT_STATE = {
+  groups: [rolloutStateGroup(trafficShares({ active: 'blue', idle: 'green', canaryWeight: 10 }))],
+};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -42,6 +52,8 @@ describeWithTool('prometheus', (prometheusPath) => {
   let database: TestDatabase;
   let receiver: OtlpReceiver;
   let app: ObservedApp;
+  let canary: ObservedApp;
+  let stateDir: string;
   let prometheus: Prometheus | undefined;
   let prometheusUrl: string;
   const statuses = new Map<number, number>();
@@ -72,10 +84,24 @@ describeWithTool('prometheus', (prometheusPath) => {
     telemetry.metrics.featureFlagClientLastSync.set(Date.now() / 1000);
     telemetry.metrics.featureFlagClientErrors.inc({ error_type: 'unavailable' }, 0);
 
+    // The canary: the same app as the green colour, with a route that fails (a stand-in for a
+    // bad new version), so its SLIs differ from the stable colour's.
+    canary = await startObservedApp(database.url, {
+      LOG_LEVEL: 'silent',
+      RELEASE: '1.3.0',
+      DEPLOYMENT_COLOUR: 'green',
+    });
+    canary.app.get('/api/v1/canary-probe', (c) => c.json({ broken: true }, 500));
+    stateDir = await mkdtemp(join(tmpdir(), 'myapp-rollout-state-'));
+    await writeFile(join(stateDir, 'rollout-state.yaml'), stringify(ROLLOUT_STATE));
+
     prometheus = await startPrometheus(prometheusPath, {
       job: JOB,
-      targets: [new URL(app.metricsUrl).host],
-      ruleFiles: Object.keys(ruleFiles().rules).map((file) => join(ROOT, file)),
+      targets: [new URL(app.metricsUrl).host, new URL(canary.metricsUrl).host],
+      ruleFiles: [
+        ...Object.keys(ruleFiles().rules).map((file) => join(ROOT, file)),
+        join(stateDir, 'rollout-state.yaml'),
+      ],
     });
     prometheusUrl = prometheus.url;
 
@@ -110,7 +136,19 @@ describeWithTool('prometheus', (prometheusPath) => {
         await sleep(LOCK_MS);
       });
     })();
-    await Promise.all([0, 1, 2, 3].map(client));
+    const canaryRequests = [
+      () => fetch(`${canary.url}/api/v1/users?limit=5`),
+      () => fetch(`${canary.url}/api/v1/canary-probe`),
+    ];
+    const canaryClient = async () => {
+      for (let n = 0; Date.now() - started < LOAD_MS; n++) {
+        const response = await (
+          canaryRequests[n % canaryRequests.length] as () => Promise<Response>
+        )();
+        await response.arrayBuffer();
+      }
+    };
+    await Promise.all([...[0, 1, 2, 3].map(client), canaryClient()]);
     await locked;
     await sql.end();
     // Two scrapes and evaluations past the end of the load.
@@ -120,6 +158,8 @@ describeWithTool('prometheus', (prometheusPath) => {
   afterAll(async () => {
     await prometheus?.close();
     await app?.close();
+    await canary?.close();
+    if (stateDir) await rm(stateDir, { recursive: true, force: true });
     await receiver?.close();
     await database?.drop();
   });
@@ -131,9 +171,9 @@ describeWithTool('prometheus', (prometheusPath) => {
     expect(statuses.get(504), JSON.stringify([...statuses])).toBeGreaterThan(0);
   });
 
-  it('scrapes the app: the target is up', async () => {
+  it('scrapes both colours: the targets are up', async () => {
     const result = await query(`up{job="${JOB}"}`);
-    expect(result.data.result.map((sample) => sample.value[1])).toEqual(['1']);
+    expect(result.data.result.map((sample) => sample.value[1])).toEqual(['1', '1']);
   });
 
   it('evaluates every rule without error', async () => {
@@ -141,7 +181,7 @@ describeWithTool('prometheus', (prometheusPath) => {
       data: { groups: { rules: { name: string; health: string; lastError?: string }[] }[] };
     };
     const rules = response.data.groups.flatMap((group) => group.rules);
-    const expected = Object.values(ruleFiles().rules).flatMap((file) =>
+    const expected = [...Object.values(ruleFiles().rules), ROLLOUT_STATE].flatMap((file) =>
       file.groups.flatMap((group) => group.rules),
     );
     expect(rules).toHaveLength(expected.length);
@@ -190,6 +230,52 @@ describeWithTool('prometheus', (prometheusPath) => {
     }
     expect(count).toBeGreaterThan(30);
     expect(failures).toEqual([]);
+  });
+
+  it('shows the canary beside the stable colour, each under its role', async () => {
+    const rollout = dashboards['rollout.json'] as unknown as {
+      panels: { title: string; targets?: { expr: string; legendFormat?: string }[] }[];
+    };
+    const byRole = rollout.panels.filter((panel) =>
+      panel.targets?.some((target) => target.legendFormat?.includes('{{role}}')),
+    );
+    expect(byRole.length).toBeGreaterThanOrEqual(6);
+    for (const panel of byRole) {
+      for (const target of panel.targets ?? []) {
+        const result = await query(target.expr.replaceAll('$__rate_interval', '1m'));
+        const roles = result.data.result.map(
+          (sample) => `${sample.metric.role} ${sample.metric.colour}`,
+        );
+        expect(roles.sort(), `${panel.title}: ${target.expr}`).toEqual([
+          'canary green',
+          'stable blue',
+        ]);
+      }
+    }
+    // The canary's probe fails half its requests: its 5xx ratio is far above the stable colour's.
+    const errors = rollout.panels.find((panel) => panel.title.startsWith('5xx ratio by role'));
+    const ratios = await query(
+      errors?.targets?.[0]?.expr.replaceAll('$__rate_interval', '1m') ?? '',
+    );
+    const ratioOf = (role: string) =>
+      Number(ratios.data.result.find((sample) => sample.metric.role === role)?.value[1]);
+    expect(ratioOf('canary')).toBeGreaterThan(0.2);
+    expect(ratioOf('canary')).toBeGreaterThan(ratioOf('stable'));
+  });
+
+  it("picks out the failing canary colour with the canary alert's expression", async () => {
+    // The alert itself waits its `for` (promtool's tests cover that); its expression is checked
+    // here against the series real apps and real Prometheus make (build_info's join, the state).
+    const rules = Object.values(ruleFiles().rules).flatMap((file) =>
+      file.groups.flatMap((group) => group.rules),
+    );
+    const availability = slos.find((slo) => slo.sli.kind === 'availability');
+    const alert = rules.find(
+      (rule) => 'alert' in rule && availability && rule.alert === canaryBurnAlertName(availability),
+    );
+    const result = await query(alert?.expr ?? '');
+    expect(result.status).toBe('success');
+    expect(result.data.result.map((sample) => sample.metric.colour)).toEqual(['green']);
   });
 
   it('parses every dashboard annotation query', async () => {
