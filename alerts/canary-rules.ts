@@ -22,7 +22,7 @@ import {
 export const withColour = (rate: string) =>
   `${rate} * on (instance, job) group_left (colour) build_info{job="${JOB}"}`;
 
-export const colourRatioRecord = (window: string) => `slo:sli_error_by_colour:ratio_rate${window}`;
+const colourRatioRecord = (window: string) => `slo:sli_error_by_colour:ratio_rate${window}`;
 
 export const canaryBurnAlertName = (slo: Slo) => `${slo.alertName}CanaryErrorBudgetBurn`;
 

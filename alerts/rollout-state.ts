@@ -10,7 +10,7 @@ import type { RuleGroup } from './slo-rules.ts';
 /** The recorded series: value = percent of requests, labels `colour` and `role`. */
 export const ROLLOUT_WEIGHT = 'myapp:rollout_traffic_weight:percent';
 
-export type RolloutRole = 'stable' | 'canary';
+type RolloutRole = 'stable' | 'canary';
 
 export interface ColourShare {
   colour: string;
@@ -35,7 +35,7 @@ export function trafficShares(state: {
   return shares;
 }
 
-export const ROLLOUT_STATE_GROUP = 'myapp-rollout-state';
+const ROLLOUT_STATE_GROUP = 'myapp-rollout-state';
 
 export function rolloutStateGroup(shares: readonly ColourShare[]): RuleGroup {
   return {

@@ -494,6 +494,40 @@ const variables = {
     default: '600000',
     doc: 'Rollout guard only: at most one step per flag per this long, so the burn rate can answer the last step before the next (Alertmanager repeats its notifications).',
   },
+  GUARD_CANARY_ALERTS: {
+    schema: z
+      .string()
+      .trim()
+      .regex(
+        /^(?:[A-Za-z_][\w]*(?:\s*,\s*[A-Za-z_][\w]*)*)?$/,
+        'expected alert names separated by commas, or nothing',
+      )
+      .transform((value) => (value ? value.split(',').map((name) => name.trim()) : [])),
+    default: 'AvailabilityCanaryErrorBudgetBurn,LatencyCanaryErrorBudgetBurn',
+    doc: 'Rollout guard only: the per-colour canary alerts on which it takes the canary weight to 0 (with `GUARD_HELM_RELEASE`). Each must carry a `colour` label.',
+  },
+  GUARD_HELM_RELEASE: {
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'expected a Helm release name')
+      .optional(),
+    default: undefined,
+    doc: 'Rollout guard only: the Helm release whose canary it rolls back (`helm upgrade … --set blueGreen.step=deploy --set blueGreen.canaryWeight=0`). Unset: no canary action. Needs `helm` on PATH and rights to upgrade the release.',
+  },
+  GUARD_HELM_NAMESPACE: {
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'expected a Kubernetes namespace'),
+    default: 'default',
+    doc: 'Rollout guard only: the namespace of `GUARD_HELM_RELEASE`.',
+  },
+  GUARD_HELM_CHART: {
+    schema: z.string().trim().min(1, 'expected a chart path or reference'),
+    default: './chart',
+    doc: "Rollout guard only: the chart `helm upgrade` uses for the canary rollback; it must be the deployed chart's version (the guard refuses otherwise).",
+  },
 } as const;
 
 type Variables = typeof variables;

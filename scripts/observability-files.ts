@@ -19,8 +19,10 @@ export function observabilityFiles(): Map<string, string> {
     path.includes('canary')
       ? 'alerts/slos.ts and alerts/canary-rules.ts'
       : 'alerts/slos.ts and alerts/symptoms.ts';
-  for (const [path, content] of Object.entries(rules)) files.set(path, yaml(sourceOf(path), content));
-  for (const [path, content] of Object.entries(tests)) files.set(path, yaml(sourceOf(path), content));
+  for (const [path, content] of Object.entries(rules))
+    files.set(path, yaml(sourceOf(path), content));
+  for (const [path, content] of Object.entries(tests))
+    files.set(path, yaml(sourceOf(path), content));
   for (const [name, dashboard] of Object.entries(dashboards))
     files.set(`grafana/dashboards/${name}`, `${JSON.stringify(dashboard, null, 2)}\n`);
   return files;

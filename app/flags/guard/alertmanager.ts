@@ -43,3 +43,30 @@ export function flagAlarms(payload: WebhookPayload, alertNames: readonly string[
   }
   return [...byFlag.values()];
 }
+
+export interface CanaryAlarm {
+  /** The colour the alert is about (label `colour`): the canary it says burns. */
+  colour: string;
+  alertNames: string[];
+  fingerprints: string[];
+}
+
+/**
+ * The colours that firing per-colour canary alerts named in `alertNames` point at (label
+ * `colour`), one entry per colour however many alerts (availability, latency) name it.
+ */
+export function canaryAlarms(
+  payload: WebhookPayload,
+  alertNames: readonly string[],
+): CanaryAlarm[] {
+  const byColour = new Map<string, CanaryAlarm>();
+  for (const firing of payload.alerts) {
+    const { colour, alertname = '' } = firing.labels;
+    if (firing.status !== 'firing' || !colour || !alertNames.includes(alertname)) continue;
+    const alarm = byColour.get(colour) ?? { colour, alertNames: [], fingerprints: [] };
+    if (!alarm.alertNames.includes(alertname)) alarm.alertNames.push(alertname);
+    if (firing.fingerprint) alarm.fingerprints.push(firing.fingerprint);
+    byColour.set(colour, alarm);
+  }
+  return [...byColour.values()];
+}

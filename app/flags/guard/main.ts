@@ -4,7 +4,9 @@
 import { loadConfigOrReport } from '../../config.ts';
 import { createLogger } from '../../telemetry/logger.ts';
 import { createUnleashAdmin } from '../admin-api.ts';
+import { createCanaryRollback } from './canary-rollback.ts';
 import { createRolloutGuard } from './guard.ts';
+import { helmRunner } from './helm.ts';
 import { guardNodeServer, guardServer } from './server.ts';
 
 function fail(message: string): never {
@@ -21,6 +23,10 @@ if (missing.length > 0) fail(`The rollout guard needs ${missing.join(', ')}.`);
 const logger = createLogger({ level: config.LOG_LEVEL, redact: config.LOG_REDACT }).child({
   component: 'rollout-guard',
 });
+// The audit trail is never filtered away by LOG_LEVEL.
+const audit = createLogger({ level: 'info', redact: config.LOG_REDACT }).child({
+  component: 'rollout-guard',
+});
 const guard = createRolloutGuard({
   admin: createUnleashAdmin({
     url: config.UNLEASH_ADMIN_URL as string,
@@ -32,17 +38,29 @@ const guard = createRolloutGuard({
   steps: config.GUARD_ROLLOUT_STEPS,
   cooldownMs: config.GUARD_COOLDOWN_MS,
   dryRun: config.GUARD_DRY_RUN,
-  // The audit trail is never filtered away by LOG_LEVEL.
-  audit: createLogger({ level: 'info', redact: config.LOG_REDACT }).child({
-    component: 'rollout-guard',
-  }),
+  audit,
 });
+// The canary action only with a release to act on (and helm on PATH with rights to upgrade it).
+const canary = config.GUARD_HELM_RELEASE
+  ? {
+      alertNames: config.GUARD_CANARY_ALERTS,
+      rollback: createCanaryRollback({
+        helm: helmRunner(),
+        release: config.GUARD_HELM_RELEASE,
+        namespace: config.GUARD_HELM_NAMESPACE,
+        chart: config.GUARD_HELM_CHART,
+        dryRun: config.GUARD_DRY_RUN,
+        audit,
+      }),
+    }
+  : undefined;
 const server = guardNodeServer(
   guardServer({
     guard,
     webhookToken: config.GUARD_WEBHOOK_TOKEN as string,
     alertNames: config.GUARD_ALERTS,
     dryRun: config.GUARD_DRY_RUN,
+    ...(canary ? { canary } : {}),
   }),
 );
 
@@ -65,6 +83,10 @@ server.listen(config.GUARD_PORT, config.HOST, () => {
       alerts: config.GUARD_ALERTS,
       steps: config.GUARD_ROLLOUT_STEPS,
       environment: config.UNLEASH_ENVIRONMENT,
+      canaryRelease: config.GUARD_HELM_RELEASE
+        ? `${config.GUARD_HELM_NAMESPACE}/${config.GUARD_HELM_RELEASE}`
+        : 'off',
+      canaryAlerts: config.GUARD_CANARY_ALERTS,
     },
     'rollout guard listening',
   );

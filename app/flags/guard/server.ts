@@ -1,6 +1,6 @@
 // The guard's HTTP side: `POST /alerts` takes Alertmanager webhooks (bearer token required),
-// `GET /health` for probes. Bad input gets a 4xx problem; a failed Admin API call a 502, so
-// Alertmanager retries the notification later. The token is checked before a byte of the body
+// `GET /health` for probes. Bad input gets a 4xx problem; a failed Admin API or helm call a 502,
+// so Alertmanager retries the notification later. The token is checked before a byte of the body
 // is read (an unauthenticated client must not make the guard buffer up to 1 MiB), and the Node
 // server has header and request timeouts of its own, so a slow upload cannot hold a socket.
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -9,7 +9,8 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { flagAlarms, webhookPayload } from './alertmanager.ts';
+import { canaryAlarms, flagAlarms, webhookPayload } from './alertmanager.ts';
+import type { CanaryRollback } from './canary-rollback.ts';
 import type { RolloutGuard } from './guard.ts';
 
 export interface GuardServerOptions {
@@ -17,6 +18,8 @@ export interface GuardServerOptions {
   webhookToken: string;
   alertNames: readonly string[];
   dryRun: boolean;
+  /** The canary action and the alerts it acts on; absent, canary alerts are ignored. */
+  canary?: { rollback: CanaryRollback; alertNames: readonly string[] };
 }
 
 function problem(
@@ -106,7 +109,13 @@ export function guardServer(options: GuardServerOptions): Hono {
           'Not an Alertmanager webhook',
           `${payload.error.issues[0]?.path.join('.') || '(root)'}: ${payload.error.issues[0]?.message}`,
         );
-      const actions = await options.guard.handle(flagAlarms(payload.data, options.alertNames));
+      const { canary } = options;
+      const actions = [
+        ...(await options.guard.handle(flagAlarms(payload.data, options.alertNames))),
+        ...(canary
+          ? await canary.rollback.handle(canaryAlarms(payload.data, canary.alertNames))
+          : []),
+      ];
       const failed = actions.some((action) => action.action === 'failed');
       return c.json({ dryRun: options.dryRun, actions }, failed ? 502 : 200);
     },
