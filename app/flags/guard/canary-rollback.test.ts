@@ -1,70 +1,13 @@
-// The guard's canary action against a fake helm: a stand-in for a release in a cluster (none can
-// run here), which answers `list`, `get values` and `show chart` from its state and applies the
-// one `upgrade` the guard may run, so each test sees what a second decision would read.
-// Milliseconds.
+// The guard's canary action against a fake helm (test/support/fake-helm.ts: a stand-in for a
+// release in a cluster, none can run here), so each test also sees what a second decision would
+// read. Milliseconds.
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { canaryRelease, fakeHelm, UPGRADE } from '../../../test/support/fake-helm.ts';
 import { createLogger } from '../../telemetry/logger.ts';
 import { canaryAlarms, type WebhookPayload } from './alertmanager.ts';
 import { createCanaryRollback } from './canary-rollback.ts';
 import { guardServer } from './server.ts';
-
-interface Release {
-  status: string;
-  chart: string;
-  values: Record<string, unknown>;
-}
-
-const UPGRADE = [
-  'upgrade',
-  'shop',
-  './chart',
-  '--namespace',
-  'prod',
-  '--reset-then-reuse-values',
-  '--no-hooks',
-  '--set',
-  'blueGreen.step=deploy',
-  '--set',
-  'blueGreen.canaryWeight=0',
-];
-
-function canaryRelease(overrides: Partial<Record<string, unknown>> = {}): Release {
-  return {
-    status: 'deployed',
-    chart: 'myapp-0.4.0',
-    values: {
-      strategy: 'bluegreen',
-      blueGreen: { step: 'canary', activeColor: 'blue', canaryWeight: 25, ...overrides },
-    },
-  };
-}
-
-/** A release as helm shows it; `upgrade` with exactly the guard's arguments moves it to deploy. */
-function fakeHelm(
-  release: Release | undefined,
-  chartYaml = 'apiVersion: v2\nname: myapp\nversion: 0.4.0\n',
-) {
-  const calls: string[][] = [];
-  const helm = async (args: readonly string[]) => {
-    calls.push([...args]);
-    const [verb] = args;
-    if (verb === 'list')
-      return JSON.stringify(
-        release ? [{ name: 'shop', namespace: 'prod', ...release, revision: '7' }] : [],
-      );
-    if (verb === 'get' && release) return JSON.stringify(release.values);
-    if (verb === 'show') return chartYaml;
-    if (verb === 'upgrade' && release && JSON.stringify(args) === JSON.stringify(UPGRADE)) {
-      const blueGreen = release.values.blueGreen as Record<string, unknown>;
-      blueGreen.step = 'deploy';
-      blueGreen.canaryWeight = 0;
-      return 'Release "shop" has been upgraded.';
-    }
-    throw new Error(`unexpected helm ${args.join(' ')}`);
-  };
-  return { helm, calls, upgrades: () => calls.filter((call) => call[0] === 'upgrade') };
-}
 
 function auditLog() {
   const lines: Record<string, unknown>[] = [];
