@@ -101,6 +101,9 @@ colours:
 {{- if not (or $v.httpRoute.enabled $v.ingress.enabled) -}}
 {{- fail (printf "%s: a canary needs a router that weights traffic: httpRoute.enabled (Gateway API backendRefs weights) or ingress.enabled (ingress-nginx canary annotations). A plain Service spreads requests over its endpoints and cannot send a share to one colour; use blueGreen.step=deploy with helm test instead." $prefix) -}}
 {{- end -}}
+{{- if and $v.edge.enabled $v.httpRoute.enabled (not $v.ingress.enabled) -}}
+{{- fail (printf "%s: with edge.enabled the HTTPRoute sends every request to the edge tier, which forwards to the active colour only: the canary would get no traffic (and the dashboard would show a weight no router applies). Weight through ingress-nginx (ingress.enabled, whose canary Ingress goes to the preview Service), or set edge.enabled=false for the canary." $prefix) -}}
+{{- end -}}
 {{- $weight := int $v.blueGreen.canaryWeight -}}
 {{- if or (lt $weight 1) (gt $weight 99) -}}
 {{- fail (printf "%s: blueGreen.canaryWeight=%d: the canary step sends 1 to 99 percent of traffic to %s (e.g. 5, then 25, then 50); 0 is the deploy step, 100 is promote." $prefix $weight $state.idle) -}}

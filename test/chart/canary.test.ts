@@ -192,6 +192,17 @@ describeWithTool(
         );
       });
 
+      it('refuses a canary through an HTTPRoute that only reaches the edge tier', () => {
+        expect(refusal(canary(5, { ...gateway, 'edge.enabled': true }))).toMatch(
+          /the canary would get no traffic/,
+        );
+        // ingress-nginx's canary Ingress goes to the preview Service, past the edge tier.
+        const weighted = render(canary(5, { 'ingress.enabled': true, 'edge.enabled': true }));
+        expect(weighted.get('Ingress', 'myapp-canary').spec.rules[0].http.paths[0].backend).toEqual(
+          { service: { name: 'myapp-preview', port: { name: 'http' } } },
+        );
+      });
+
       it('refuses two weights at once', () => {
         expect(refusal(canary(5, { ...gateway, 'httpRoute.previewWeight': 10 }))).toMatch(
           /would both weight traffic/,
