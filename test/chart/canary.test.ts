@@ -240,6 +240,9 @@ describeWithTool(
         `${upgrade} --set blueGreen.step=promote --set blueGreen.activeColor=green --set blueGreen.canaryWeight=0`,
       );
       expect(notes).toContain('kubectl --namespace default logs job/myapp-canary-analysis');
+      expect(notes).toContain(
+        `${upgrade} --no-hooks --set blueGreen.step=deploy --set blueGreen.canaryWeight=0`,
+      );
     });
   },
   findHelm(),
