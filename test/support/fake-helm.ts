@@ -41,16 +41,21 @@ export function fakeHelm(
   const helm = async (args: readonly string[]) => {
     calls.push([...args]);
     const [verb] = args;
-    if (verb === 'list')
+    if (verb === 'list') {
+      // As helm: without --all, only deployed and failed releases are listed.
+      const listed =
+        release && (args.includes('--all') || ['deployed', 'failed'].includes(release.status));
       return JSON.stringify(
-        release ? [{ name: 'shop', namespace: 'prod', ...release, revision: '7' }] : [],
+        listed ? [{ name: 'shop', namespace: 'prod', ...release, revision: '7' }] : [],
       );
+    }
     if (verb === 'get' && release) return JSON.stringify(release.values);
     if (verb === 'show') return chartYaml;
     if (verb === 'upgrade' && release && JSON.stringify(args) === JSON.stringify(UPGRADE)) {
       const blueGreen = release.values.blueGreen as Record<string, unknown>;
       blueGreen.step = 'deploy';
       blueGreen.canaryWeight = 0;
+      release.status = 'deployed';
       return 'Release "shop" has been upgraded.';
     }
     throw new Error(`unexpected helm ${args.join(' ')}`);

@@ -161,6 +161,13 @@ describe('the canary rollback', () => {
     expect(fake.upgrades()).toEqual([]);
   });
 
+  it('rolls back a release whose last upgrade failed (its canary weight is live)', async () => {
+    const fake = fakeHelm({ ...canaryRelease(), status: 'failed' });
+    const [action] = await rollback(fake.helm, false).guard.handle([green]);
+    expect(action).toMatchObject({ action: 'rollback-canary', from: 25 });
+    expect(fake.upgrades()).toEqual([UPGRADE]);
+  });
+
   it('answers a generic reason when helm fails and logs the detail', async () => {
     const { guard, lines } = rollback(async () => {
       throw new Error('helm list failed: Kubernetes cluster unreachable: https://10.0.0.1:6443');

@@ -115,12 +115,17 @@ export function createCanaryRollback(options: CanaryRollbackOptions): CanaryRoll
       reason,
     });
     const listed = releaseList.parse(
-      JSON.parse(await helm(['list', ...ns, '--filter', `^${release}$`, '--output', 'json'])),
+      // --all: without it helm lists only deployed and failed releases, never a pending one.
+      JSON.parse(
+        await helm(['list', ...ns, '--all', '--filter', `^${release}$`, '--output', 'json']),
+      ),
     );
     const deployed = listed.find((entry) => entry.name === release);
     if (!deployed) return skip(`no release ${release} in namespace ${namespace}`);
     // Helm refuses a second upgrade while one is pending; answer failed so Alertmanager retries.
-    if (deployed.status !== 'deployed')
+    // A failed last upgrade (an analysis that failed without --rollback-on-failure) is no reason
+    // to wait: its canary weight is live, and helm upgrades a failed release.
+    if (/^pending-|^uninstalling$/.test(deployed.status))
       return failed(`the release is ${deployed.status}: another operation is in progress`);
     const values = releaseValues.safeParse(
       JSON.parse(await helm(['get', 'values', release, ...ns, '--all', '--output', 'json'])),
