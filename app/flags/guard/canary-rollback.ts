@@ -124,7 +124,8 @@ export function createCanaryRollback(options: CanaryRollbackOptions): CanaryRoll
     if (!deployed) return skip(`no release ${release} in namespace ${namespace}`);
     // Helm refuses a second upgrade while one is pending; answer failed so Alertmanager retries.
     // A failed last upgrade (an analysis that failed without --rollback-on-failure) is no reason
-    // to wait: its canary weight is live, and helm upgrades a failed release.
+    // to wait: its canary weight is live, and helm upgrades a failed release (reusing the last
+    // deployed revision's values; the two --set values still take the weight to 0).
     if (/^pending-|^uninstalling$/.test(deployed.status))
       return failed(`the release is ${deployed.status}: another operation is in progress`);
     const values = releaseValues.safeParse(
