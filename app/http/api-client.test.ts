@@ -12,6 +12,7 @@ describe('clientName', () => {
     expect(clientName(known, undefined, 'acme-app/2.1 (iPhone; iOS 18)')).toBe('acme-app');
     expect(clientName(known, 'unknown-name', 'ACME-App/3')).toBe('acme-app');
     expect(clientName(known, undefined, 'acme-app')).toBe('acme-app');
+    expect(clientName(known, undefined, 'billing (cron; nightly)')).toBe('billing');
   });
 
   it('answers other for anything not configured, so the label stays bounded', () => {

@@ -40,6 +40,7 @@ describe('readJson', () => {
     ['form data', 'application/x-www-form-urlencoded'],
     ['a JSON look-alike', 'text/json'],
     ['a suffix on a non-application type', 'text/vnd.x+json'],
+    ['a stream of JSON texts', 'application/x-ndjson'],
   ])('answers 415 for a body with %s', async (_what, contentType) => {
     // Bytes, since a string body would get text/plain from the Request itself.
     const response = await echo()(new TextEncoder().encode('{"name":"Ada"}'), contentType);
