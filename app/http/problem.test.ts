@@ -8,7 +8,6 @@ import {
   problemResponse,
   problemTypes,
 } from './problem.ts';
-import { problemDocs } from './problem-docs.ts';
 
 /** An app whose one route answers the given problem, on a request with a known id. */
 function answering(type: ProblemType, options?: ProblemOptions) {
@@ -96,24 +95,4 @@ describe('HttpProblem', () => {
     expect(bare.name).toBe('HttpProblem');
     expect(bare.options).toEqual({});
   });
-});
-
-describe('/problems/{type}', () => {
-  it('documents each problem type at its type URI', async () => {
-    const docs = problemDocs();
-    for (const slug of Object.keys(problemTypes) as ProblemType[]) {
-      const response = await docs.request(`/problems/${slug}`);
-      expect(response.status, slug).toBe(200);
-      expect(await response.json()).toEqual({ type: `/problems/${slug}`, ...problemTypes[slug] });
-    }
-  });
-
-  it.each(['no-such-problem', 'constructor', 'toString', '__proto__'])(
-    'answers %s with a not-found problem, not an inherited property',
-    async (slug) => {
-      const response = await problemDocs().request(`/problems/${slug}`);
-      expect(response.status).toBe(404);
-      expect(response.headers.get('content-type')).toBe('application/problem+json');
-    },
-  );
 });
