@@ -113,6 +113,7 @@ describe('errorHandler', () => {
     ['23502', 'a NOT NULL violation', 400, '/problems/validation-error'],
     ['40P01', 'a deadlock', 503, '/problems/service-unavailable'],
     ['57P01', 'a server shutting down', 503, '/problems/service-unavailable'],
+    ['ECONNREFUSED', 'a refused connection', 503, '/problems/service-unavailable'],
     ['42P01', 'a missing table', 503, '/problems/service-unavailable'],
     ['42501', 'a missing privilege', 503, '/problems/service-unavailable'],
   ])('answers SQLSTATE %s (%s) with %i, never a 500', async (code, _what, status, type) => {
