@@ -83,7 +83,7 @@ const flagOverrides = keyValueList(
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s):// URL' });
 
-/** One entry per environment variable: its schema, default and the README's explanation. */
+/** One entry per environment variable: its schema, default and the explanation docs/configuration.md shows. */
 const variables = {
   PORT: {
     schema: integer(1, 65_535),
@@ -588,7 +588,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   return config;
 }
 
-/** The configuration table for the README, generated so it cannot drift from the code. */
+/** The configuration table of docs/configuration.md, generated so it cannot drift from the code. */
 export function configTable(): string {
   const rows = Object.entries(variables).map(
     ([name, variable]) =>

@@ -2,7 +2,7 @@
 //   observability  Prometheus rules, promtool tests, Grafana dashboards (alerts/, grafana/src/)
 //   chart assets   the chart's copies of the rules and dashboards (Helm reads only chart/)
 //   chart values   chart/README.md's parameter table (the `# --` comments of values.yaml)
-//   configuration  README.md's configuration table (the variables in app/config.ts)
+//   configuration  docs/configuration.md's table (the variables in app/config.ts)
 //   canary         the canary analysis's SLI queries and budgets (alerts/canary-analysis.ts)
 //   openapi        the published OpenAPI documents (docs/openapi/), refused on a breaking change
 // `npm run generate` writes them; `npm run generate -- --check` (part of lint) and one test
@@ -31,6 +31,8 @@ export interface Generated {
 /** Where the chart (and the analysis) read the canary analysis's spec. */
 export const CANARY_SPEC = 'chart/files/analysis/canary.json';
 
+/** The page whose table lists every environment variable. */
+const CONFIG_PAGE = 'docs/configuration.md';
 const CONFIG_START = '<!-- config-table:start -->';
 const CONFIG_END = '<!-- config-table:end -->';
 
@@ -90,10 +92,10 @@ export async function generated(): Promise<Generated> {
     ),
   );
   files.set(
-    'README.md',
+    CONFIG_PAGE,
     replaceBetween(
-      'README.md',
-      await readFile(join(ROOT, 'README.md'), 'utf8'),
+      CONFIG_PAGE,
+      await readFile(join(ROOT, CONFIG_PAGE), 'utf8'),
       CONFIG_START,
       CONFIG_END,
       configTable(),

@@ -1,4 +1,4 @@
-// Prints the rehearsal's reports as the README's table: `node test/rehearsal/summary.ts`
+// Prints the rehearsal's reports as docs/testing.md's table: `node test/rehearsal/summary.ts`
 // (`npm run rehearsal` runs it after the scenarios; CI prints it into its log).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -11,6 +11,18 @@ describe('the in-process rate-limit store', () => {
     expect((await store.hit('a', 1_000)).count).toBe(1);
   });
 
+  it('counts each key in a window of its own', async () => {
+    let clock = 0;
+    const store = createMemoryStore(() => clock);
+    await store.hit('a', 1_000);
+    await store.hit('a', 1_000);
+    clock = 400;
+    expect(await store.hit('b', 1_000)).toEqual({ count: 1, resetMs: 1_000 });
+    expect(await store.hit('a', 1_000)).toEqual({ count: 3, resetMs: 600 });
+    await store.close();
+    expect(store.size).toBe(0);
+  });
+
   it('holds no more windows than its bound, however many clients are live', async () => {
     const store = createMemoryStore(() => 0, 1_000);
     for (let client = 0; client < 12_000; client++) await store.hit(`ip:${client}`, 60_000);
