@@ -9,6 +9,9 @@
 //   Link: rel="deprecation", rel="successor-version", rel="sunset"
 // After its sunset a version answers 410 everywhere, pointing at its successor.
 import type { Context, MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../../http/env.ts';
+import { requestedPath } from '../../http/path.ts';
+import { problemResponse } from '../../http/problem.ts';
 import {
   describeSignal,
   type Negotiated,
@@ -16,17 +19,8 @@ import {
   routedPath,
   VERSION_HEADER,
   VERSION_PARAMETER,
-} from '../api/negotiation.ts';
-import {
-  type ApiVersion,
-  findVersion,
-  statusAt,
-  versionIds,
-  versionNumber,
-} from '../api/versions.ts';
-import type { AppEnv } from './env.ts';
-import { requestedPath } from './path.ts';
-import { problemResponse } from './problem.ts';
+} from '../negotiation.ts';
+import { type ApiVersion, findVersion, statusAt, versionIds, versionNumber } from '../versions.ts';
 
 function successorPath(path: string, version: ApiVersion): string | undefined {
   if (!version.successor) return undefined;

@@ -4,13 +4,13 @@
 import { Writable } from 'node:stream';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { createNegotiator } from '../api/negotiation.ts';
-import { createLogger } from '../telemetry/logger.ts';
-import { createMetrics } from '../telemetry/metrics.ts';
+import type { AppEnv } from '../../http/env.ts';
+import { requestedPath } from '../../http/path.ts';
+import { createLogger } from '../../telemetry/logger.ts';
+import { createMetrics } from '../../telemetry/metrics.ts';
+import { createNegotiator } from '../negotiation.ts';
 import { apiVersioning } from './api-version.ts';
 import { apiVersionUsage, publishSunsetDates } from './api-version-usage.ts';
-import type { AppEnv } from './env.ts';
-import { requestedPath } from './path.ts';
 
 function setup() {
   let now = new Date('2026-12-01T00:00:00Z');
