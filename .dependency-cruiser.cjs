@@ -1,8 +1,10 @@
 // The layering of the design ("what may import what"), checked in CI by
 // `depcruise app --config .dependency-cruiser.cjs`:
 //
-//   main.ts / edge.ts / cli -> deps.ts -> app.ts -> http/, api/ -> users/, recommendations/
+//   main.ts / edge.ts / cli -> deps.ts -> app.ts -> api/ -> http/ ; api/ -> users/, recommendations/
 //   domain -> db/, flags/ ; telemetry/, lifecycle/, config.ts: leaves, importing no app module
+//   http/ is plain HTTP (problems, middleware): it knows neither the API nor the domain, whose
+//   knowledge app.ts passes in (the error mapping, the rate-limit policy).
 //
 // Type-only imports count (tsPreCompilationDeps): a layer that needs a type from a higher one
 // is as coupled as one that needs a value. Test files may reach across layers to set things up.
@@ -42,6 +44,14 @@ module.exports = {
         'Entries (main.ts, edge.ts, the CLIs, the guard, the canary analysis) run things on import.',
       from: { pathNot: [TEST, ENTRIES] },
       to: { path: ENTRIES },
+    },
+    {
+      name: 'http-knows-no-api-or-domain',
+      severity: 'error',
+      comment:
+        'app/http is the generic HTTP layer under app/api: what it needs to know of API versions, domain errors or the database, app.ts passes in.',
+      from: { path: '^app/http/', pathNot: TEST },
+      to: { path: '^app/(api|users|recommendations|flags|db)/' },
     },
     {
       name: 'domain-knows-no-http',

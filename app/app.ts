@@ -7,6 +7,7 @@
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
+import { databaseProblem, domainErrors } from './api/error-problems.ts';
 import { createNegotiator, routedPath } from './api/negotiation.ts';
 import type { DocsAsset } from './api/openapi/docs-page.ts';
 import { buildApiDocuments } from './api/openapi/documents.ts';
@@ -23,7 +24,6 @@ import { retryOnContention } from './db/retry.ts';
 import type { Flags } from './flags/flags.ts';
 import { accessLog } from './http/access-log.ts';
 import { closeConnectionsWhenDraining } from './http/drain.ts';
-import type { AppEnv } from './http/env.ts';
 import { errorHandler } from './http/errors.ts';
 import { healthRoutes, livenessRoutes } from './http/health.ts';
 import { methodNotAllowed } from './http/method-not-allowed.ts';
@@ -53,6 +53,8 @@ interface HttpDeps {
   lifecycle: Lifecycle;
   clock: () => Date;
   rateLimitStore: RateLimitStore;
+  /** The TCP peer's address where the runtime exposes one (none for in-process requests). */
+  peerAddress: (c: Context) => string | undefined;
   /** The docs page's files (Swagger UI): read from the installed package, or bundled. */
   docsAssets: Record<string, DocsAsset>;
   /** Each version's migration guide (docs/api/); none on the edge, whose origin serves them. */
@@ -82,7 +84,7 @@ const CONTENTION_BASE_DELAY_MS = 20;
 /** The edge tier: no database; what needs one goes to the container origin. */
 export interface EdgeTierDeps extends HttpDeps {
   /** Sends the request on to the origin and returns its answer (app/edge/origin.ts). */
-  forward: (c: Context<AppEnv>) => Promise<Response>;
+  forward: (c: Context) => Promise<Response>;
 }
 
 /** The edge tier's forwarder aborts its own fetch on the request's signal: nothing else runs. */
@@ -100,15 +102,21 @@ function defaultVersion(config: Config): ApiVersionId {
   return version.id;
 }
 
-export function createApp(deps: Deps | EdgeTierDeps): Hono<AppEnv> {
+export function createApp(deps: Deps | EdgeTierDeps): Hono {
   const { config, logger, lifecycle } = deps;
   const fallbackVersion = defaultVersion(config);
   // Unversioned API paths are routed to the negotiated version's routes (app/api/negotiation.ts).
   const negotiate = createNegotiator(fallbackVersion, requestedPath);
-  const app = new Hono<AppEnv>({
+  const app = new Hono({
     getPath: (request) => routedPath(requestedPath(request.url), negotiate(request)),
   });
 
+  // The order is what each step needs from those before it. The request id first: every log
+  // line and problem carries it. Telemetry and the access log next, so they time and see every
+  // answer, the refusals below included. Draining, security headers and 405 apply to all paths.
+  // The version is negotiated before the rate limit, whose limit is per version, and both
+  // answer before the timeout starts: a refused request costs no work. The body limit last,
+  // right before the routes that read bodies.
   app.use(requestId());
   app.use(requestTelemetry(deps.telemetry, logger));
   app.use(accessLog());
@@ -136,9 +144,11 @@ export function createApp(deps: Deps | EdgeTierDeps): Hono<AppEnv> {
   app.use(
     rateLimit({
       store: deps.rateLimitStore,
+      policy: (c) => c.get('apiVersion')?.version,
       limits: config.RATE_LIMITS,
       windowMs: config.RATE_LIMIT_WINDOW_MS,
       trustedProxyHops: config.TRUST_PROXY_HOPS,
+      peerAddress: deps.peerAddress,
       onStoreError: (error) => {
         // Counted every time (the alert's input), logged at most every 10 s.
         deps.telemetry.metrics.rateLimitStoreErrors.inc({
@@ -175,12 +185,12 @@ export function createApp(deps: Deps | EdgeTierDeps): Hono<AppEnv> {
   else app.all('*', deps.forward);
 
   app.notFound(notFound);
-  app.onError(errorHandler(logger));
+  app.onError(errorHandler({ logger, knownErrors: domainErrors, classifiers: [databaseProblem] }));
   return app;
 }
 
 /** The API's resources, on the database. */
-function apiRoutes(app: Hono<AppEnv>, deps: Deps): void {
+function apiRoutes(app: Hono, deps: Deps): void {
   const { config, db, logger } = deps;
   const retryWrites = retryOnContention({
     attempts: CONTENTION_ATTEMPTS,
@@ -208,7 +218,10 @@ function apiRoutes(app: Hono<AppEnv>, deps: Deps): void {
   app.route('/api/v2/users', usersV2(users));
   app.route(
     '/api/v2/users/:id/recommendations',
-    recommendationsV2(recommendations, { trustedProxyHops: config.TRUST_PROXY_HOPS }),
+    recommendationsV2(recommendations, {
+      trustedProxyHops: config.TRUST_PROXY_HOPS,
+      peerAddress: deps.peerAddress,
+    }),
   );
 }
 

@@ -1,6 +1,7 @@
 // Builds the production dependencies from the configuration: the entries call this, tests may
 // too (with a configuration of their own).
-
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context } from 'hono';
 import { loadDocsAssets, loadMigrationGuides } from './api/openapi/docs-assets.ts';
 import type { Deps } from './app.ts';
 import type { Config } from './config.ts';
@@ -14,6 +15,14 @@ import { createLifecycle } from './lifecycle/state.ts';
 import type { Logger } from './telemetry/logger.ts';
 import { createTelemetry } from './telemetry/telemetry.ts';
 import { telemetryOptions } from './telemetry-options.ts';
+
+/**
+ * The socket's peer, as @hono/node-server reports it. Requests made in-process (`app.request`)
+ * have no socket, and no peer.
+ */
+function nodePeerAddress(c: Context): string | undefined {
+  return c.env?.incoming ? getConnInfo(c).remote.address : undefined;
+}
 
 export async function buildDeps(
   config: Config,
@@ -50,6 +59,7 @@ export async function buildDeps(
       lifecycle,
       flags,
       clock: () => new Date(),
+      peerAddress: nodePeerAddress,
       // Read once, here: Swagger UI's files from the installed swagger-ui-dist.
       docsAssets: loadDocsAssets(),
       migrationGuides: loadMigrationGuides(),

@@ -8,7 +8,7 @@ import { createLifecycle } from '../lifecycle/state.ts';
 import type { LineLogger } from '../telemetry/line-logger.ts';
 import { createRecordingMetrics } from '../telemetry/recording-metrics.ts';
 import { bundledDocsAssets } from './docs-assets.ts';
-import { originForwarder } from './origin.ts';
+import { originForwarder, peerAddress } from './origin.ts';
 
 export function buildEdgeDeps(config: Config, logger: LineLogger): EdgeTierDeps {
   if (!config.EDGE_ORIGIN_URL) throw new Error('EDGE_ORIGIN_URL: required by the edge tier');
@@ -33,6 +33,7 @@ export function buildEdgeDeps(config: Config, logger: LineLogger): EdgeTierDeps 
     },
     lifecycle,
     clock: () => new Date(),
+    peerAddress,
     rateLimitStore: createMemoryStore(),
     docsAssets: bundledDocsAssets(),
     // The origin serves the migration guides: the edge forwards their paths.

@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { apiVersions } from '../api/versions.ts';
 import { createApp, type EdgeTierDeps } from '../app.ts';
 import { loadConfig } from '../config.ts';
-import type { AppEnv } from '../http/env.ts';
 import { createMemoryStore } from '../http/rate-limit/memory-store.ts';
 import { createLifecycle } from '../lifecycle/state.ts';
 import { createConsoleLogger } from '../telemetry/console-logger.ts';
@@ -36,10 +35,11 @@ function edgeTier(clock: () => Date) {
     },
     lifecycle,
     clock,
+    peerAddress: () => undefined,
     rateLimitStore: createMemoryStore(),
     docsAssets: {},
     migrationGuides: {},
-    forward: async (c: Context<AppEnv>) => {
+    forward: async (c: Context) => {
       forwarded.push(new URL(c.req.url).pathname);
       return new Response('{}', { headers: { 'content-type': 'application/json' } });
     },

@@ -2,7 +2,6 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../telemetry/logger.ts';
 import { accessLog } from './access-log.ts';
-import type { AppEnv } from './env.ts';
 
 function loggedApp() {
   const lines: Record<string, unknown>[] = [];
@@ -10,7 +9,7 @@ function loggedApp() {
     level: 'info',
     destination: { write: (line: string) => lines.push(JSON.parse(line)) },
   });
-  const app = new Hono<AppEnv>();
+  const app = new Hono();
   app.use(async (c, next) => {
     c.set('logger', logger);
     await next();

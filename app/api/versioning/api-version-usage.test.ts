@@ -4,7 +4,6 @@
 import { Writable } from 'node:stream';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import type { AppEnv } from '../../http/env.ts';
 import { requestedPath } from '../../http/path.ts';
 import { createLogger } from '../../telemetry/logger.ts';
 import { createMetrics } from '../../telemetry/metrics.ts';
@@ -31,7 +30,7 @@ function setup() {
     logger,
     clock: () => now,
   });
-  const app = new Hono<AppEnv>();
+  const app = new Hono();
   app.use(
     apiVersioning({
       negotiate: createNegotiator('v2', requestedPath),

@@ -6,7 +6,6 @@
 // the logs, and a rare one is still seen.
 import type { Context } from 'hono';
 import { CLIENT_NAME_HEADER, clientName } from '../../http/api-client.ts';
-import type { AppEnv } from '../../http/env.ts';
 import { requestedPath } from '../../http/path.ts';
 import { routeTemplate } from '../../http/route.ts';
 import type { LineLogger } from '../../telemetry/line-logger.ts';
@@ -26,13 +25,13 @@ export interface ApiVersionUsageOptions {
 }
 
 export interface ApiVersionUsage {
-  onUse(negotiated: Extract<Negotiated, { ok: true }>, c: Context<AppEnv>): void;
-  onDeprecatedUse(version: ApiVersion, path: string, c: Context<AppEnv>): void;
+  onUse(negotiated: Extract<Negotiated, { ok: true }>, c: Context): void;
+  onDeprecatedUse(version: ApiVersion, path: string, c: Context): void;
 }
 
 export function apiVersionUsage(options: ApiVersionUsageOptions): ApiVersionUsage {
   const known = new Set(options.clientNames);
-  const client = (c: Context<AppEnv>) =>
+  const client = (c: Context) =>
     clientName(known, c.req.header(CLIENT_NAME_HEADER), c.req.header('user-agent'));
   // Keyed by version and client name: both bounded, so this map is too.
   const sampling = new Map<string, { loggedAt: number; suppressed: number }>();

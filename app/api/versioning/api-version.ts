@@ -9,9 +9,16 @@
 //   Link: rel="deprecation", rel="successor-version", rel="sunset"
 // After its sunset a version answers 410 everywhere, pointing at its successor.
 import type { Context, MiddlewareHandler } from 'hono';
-import type { AppEnv } from '../../http/env.ts';
 import { requestedPath } from '../../http/path.ts';
 import { problemResponse } from '../../http/problem.ts';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** Set on /api requests once their version is known. */
+    apiVersion: NegotiatedVersion;
+  }
+}
+
 import {
   describeSignal,
   type Negotiated,
@@ -49,7 +56,7 @@ function contentLocation(url: string, routed: string): string {
 const REPRESENTS_TARGET = new Set(['GET', 'HEAD', 'PATCH']);
 const VARY = `${VERSION_HEADER}, Accept`;
 
-function failure(c: Context<AppEnv>, negotiated: Exclude<Negotiated, { ok: true }>): Response {
+function failure(c: Context, negotiated: Exclude<Negotiated, { ok: true }>): Response {
   const headers = { Vary: VARY };
   const supportedVersions = versionIds;
   const supported = versionIds.join(', ');
@@ -84,13 +91,13 @@ export interface ApiVersioningOptions {
   negotiate: (request: Request) => Negotiated | undefined;
   clock: () => Date;
   /** Called for each request whose version is known, retired ones included (usage metric). */
-  onUse?: (negotiated: NegotiatedVersion, c: Context<AppEnv>) => void;
+  onUse?: (negotiated: NegotiatedVersion, c: Context) => void;
   /** Called for each request to a deprecated version (metrics, sampled logs). */
-  onDeprecatedUse?: (version: ApiVersion, path: string, c: Context<AppEnv>) => void;
+  onDeprecatedUse?: (version: ApiVersion, path: string, c: Context) => void;
 }
 
-export function apiVersioning(options: ApiVersioningOptions): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+export function apiVersioning(options: ApiVersioningOptions): MiddlewareHandler {
+  return async function apiVersioning(c, next) {
     const negotiated = options.negotiate(c.req.raw);
     if (!negotiated) return next();
     if (!negotiated.ok) return failure(c, negotiated);
