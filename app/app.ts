@@ -18,7 +18,9 @@ import { usersV2 } from './api/v2/users.ts';
 import { apiVersioning } from './api/versioning/api-version.ts';
 import { apiVersionUsage, publishSunsetDates } from './api/versioning/api-version-usage.ts';
 import { type ApiVersionId, findVersion, versionIds } from './api/versions.ts';
-import type { Config } from './config.ts';
+import type { ApiConfig } from './config/api.ts';
+import type { ApiServerConfig } from './config/processes.ts';
+import type { RateLimitConfig } from './config/rate-limit.ts';
 import type { Database } from './db/database.ts';
 import { retryOnContention } from './db/retry.ts';
 import type { Flags } from './flags/flags.ts';
@@ -47,7 +49,8 @@ import { createUsersService } from './users/service.ts';
 
 /** What the HTTP layer needs wherever it runs: in the container or on the edge. */
 interface HttpDeps {
-  config: Config;
+  /** The settings createApp reads wherever it runs. */
+  config: ApiConfig & RateLimitConfig;
   logger: LineLogger;
   telemetry: RequestTelemetry;
   lifecycle: Lifecycle;
@@ -63,6 +66,8 @@ interface HttpDeps {
 
 /** Everything the app needs, made explicit: entries build it (app/deps.ts), tests their own. */
 export interface Deps extends HttpDeps {
+  /** The API server's whole configuration: readiness reads READY_DB_TIMEOUT_MS. */
+  config: ApiServerConfig;
   db: Database;
   logger: Logger;
   /** Metrics registry, tracer and request scope of this app instance. */
@@ -92,7 +97,7 @@ const NOTHING_TO_CANCEL = {
   cancellable: <T>(_signal: AbortSignal, work: () => Promise<T>) => work(),
 };
 
-function defaultVersion(config: Config): ApiVersionId {
+function defaultVersion(config: ApiConfig): ApiVersionId {
   const version = findVersion(config.API_DEFAULT_VERSION);
   if (!version) {
     throw new Error(
@@ -173,7 +178,7 @@ export function createApp(deps: Deps | EdgeTierDeps): Hono {
   app.route(
     '/',
     'db' in deps
-      ? healthRoutes({ ...deps, readyDbTimeoutMs: config.READY_DB_TIMEOUT_MS })
+      ? healthRoutes({ ...deps, readyDbTimeoutMs: deps.config.READY_DB_TIMEOUT_MS })
       : livenessRoutes(lifecycle),
   );
   app.route('/', problemDocs());

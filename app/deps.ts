@@ -4,7 +4,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { loadDocsAssets, loadMigrationGuides } from './api/openapi/docs-assets.ts';
 import type { Deps } from './app.ts';
-import type { Config } from './config.ts';
+import type { ApiServerConfig } from './config/processes.ts';
 import { MIGRATIONS_DIR, readMigrationFiles } from './db/migrate/files.ts';
 import { applyMigrations, missingMigrations } from './db/migrate/runner.ts';
 import { openDatabase } from './db/open.ts';
@@ -25,7 +25,7 @@ function nodePeerAddress(c: Context): string | undefined {
 }
 
 export async function buildDeps(
-  config: Config,
+  config: ApiServerConfig,
   logger: Logger,
   migrationsDir = MIGRATIONS_DIR,
 ): Promise<Deps> {
