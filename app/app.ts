@@ -119,9 +119,9 @@ export function createApp(deps: Deps | EdgeTierDeps): Hono {
   // The order is what each step needs from those before it. The request id first: every log
   // line and problem carries it. Telemetry and the access log next, so they time and see every
   // answer, the refusals below included. Draining, security headers and 405 apply to all paths.
-  // The version is negotiated before the rate limit, whose limit is per version, and both
-  // answer before the timeout starts: a refused request costs no work. The body limit last,
-  // right before the routes that read bodies.
+  // The version is negotiated before the rate limit, whose limit is per version; both refuse
+  // before the timeout and the body limit, so a refused request reads no body and starts no
+  // work. The body limit last, right before the routes that read bodies.
   app.use(requestId());
   app.use(requestTelemetry(deps.telemetry, logger));
   app.use(accessLog());
