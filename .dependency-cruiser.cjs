@@ -1,8 +1,10 @@
 // The layering of the design ("what may import what"), checked in CI by
 // `depcruise app --config .dependency-cruiser.cjs`:
 //
-//   main.ts / edge.ts / cli -> deps.ts -> app.ts -> http/, api/ -> users/, recommendations/
-//   domain -> db/, flags/ ; telemetry/, lifecycle/, config.ts: leaves, importing no app module
+//   main.ts / edge.ts / cli -> deps.ts -> app.ts -> api/ -> http/ ; api/ -> users/, recommendations/
+//   domain -> db/, flags/ ; telemetry/, lifecycle/, config/: leaves, importing no app module
+//   http/ is plain HTTP (problems, middleware): it knows neither the API nor the domain, whose
+//   knowledge app.ts passes in (the error mapping, the rate-limit policy).
 //
 // Type-only imports count (tsPreCompilationDeps): a layer that needs a type from a higher one
 // is as coupled as one that needs a value. Test files may reach across layers to set things up.
@@ -13,8 +15,8 @@ const ENTRIES =
 // imports (type-only ones are erased) must not reach Node. test/edge/node-free.test.ts follows
 // the whole bundle graph; these rules catch the direct step early, in lint.
 const EDGE_GRAPH = [
-  '^app/(edge|app|config)\\.ts$',
-  '^app/(edge|http|api|users|recommendations)/',
+  '^app/(edge|app)\\.ts$',
+  '^app/(edge|http|api|users|recommendations|config)/',
   '^app/telemetry/(console-logger|line-logger|recording-metrics|redact|metrics-catalog|error-serializer)\\.ts$',
 ];
 // Node-only modules inside those folders, which only app/deps.ts and app/main.ts use.
@@ -44,6 +46,14 @@ module.exports = {
       to: { path: ENTRIES },
     },
     {
+      name: 'http-knows-no-api-or-domain',
+      severity: 'error',
+      comment:
+        'app/http is the generic HTTP layer under app/api: what it needs to know of API versions, domain errors or the database, app.ts passes in.',
+      from: { path: '^app/http/', pathNot: TEST },
+      to: { path: '^app/(api|users|recommendations|flags|db)/' },
+    },
+    {
       name: 'domain-knows-no-http',
       severity: 'error',
       comment: 'The domain knows nothing about HTTP or API versions; routers translate.',
@@ -60,7 +70,7 @@ module.exports = {
     {
       name: 'leaves-import-no-app-module',
       severity: 'error',
-      comment: 'telemetry/, lifecycle/ and config.ts are used by everything, so they use nothing.',
+      comment: 'telemetry/, lifecycle/ and config/ are used by everything, so they use nothing.',
       from: { path: '^app/(telemetry|lifecycle)/', pathNot: TEST },
       // $1: a leaf folder may import its own files.
       to: { path: '^app/', pathNot: '^app/$1/' },
@@ -68,9 +78,9 @@ module.exports = {
     {
       name: 'config-imports-no-app-module',
       severity: 'error',
-      comment: 'telemetry/, lifecycle/ and config.ts are used by everything, so they use nothing.',
-      from: { path: '^app/config\\.ts$' },
-      to: { path: '^app/' },
+      comment: 'telemetry/, lifecycle/ and config/ are used by everything, so they use nothing.',
+      from: { path: '^app/config/', pathNot: TEST },
+      to: { path: '^app/', pathNot: '^app/config/' },
     },
     {
       name: 'edge-graph-no-node-builtins',

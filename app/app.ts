@@ -7,6 +7,7 @@
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
+import { databaseProblem, domainErrors } from './api/error-problems.ts';
 import { createNegotiator, routedPath } from './api/negotiation.ts';
 import type { DocsAsset } from './api/openapi/docs-page.ts';
 import { buildApiDocuments } from './api/openapi/documents.ts';
@@ -14,16 +15,17 @@ import { openApiRoutes } from './api/openapi/routes.ts';
 import { usersV1 } from './api/v1/users.ts';
 import { recommendationsV2 } from './api/v2/recommendations.ts';
 import { usersV2 } from './api/v2/users.ts';
+import { apiVersioning } from './api/versioning/api-version.ts';
+import { apiVersionUsage, publishSunsetDates } from './api/versioning/api-version-usage.ts';
 import { type ApiVersionId, findVersion, versionIds } from './api/versions.ts';
-import type { Config } from './config.ts';
+import type { ApiConfig } from './config/api.ts';
+import type { ApiServerConfig } from './config/processes.ts';
+import type { RateLimitConfig } from './config/rate-limit.ts';
 import type { Database } from './db/database.ts';
 import { retryOnContention } from './db/retry.ts';
 import type { Flags } from './flags/flags.ts';
 import { accessLog } from './http/access-log.ts';
-import { apiVersioning } from './http/api-version.ts';
-import { apiVersionUsage, publishSunsetDates } from './http/api-version-usage.ts';
 import { closeConnectionsWhenDraining } from './http/drain.ts';
-import type { AppEnv } from './http/env.ts';
 import { errorHandler } from './http/errors.ts';
 import { healthRoutes, livenessRoutes } from './http/health.ts';
 import { methodNotAllowed } from './http/method-not-allowed.ts';
@@ -47,12 +49,15 @@ import { createUsersService } from './users/service.ts';
 
 /** What the HTTP layer needs wherever it runs: in the container or on the edge. */
 interface HttpDeps {
-  config: Config;
+  /** The settings createApp reads wherever it runs. */
+  config: ApiConfig & RateLimitConfig;
   logger: LineLogger;
   telemetry: RequestTelemetry;
   lifecycle: Lifecycle;
   clock: () => Date;
   rateLimitStore: RateLimitStore;
+  /** The TCP peer's address where the runtime exposes one (none for in-process requests). */
+  peerAddress: (c: Context) => string | undefined;
   /** The docs page's files (Swagger UI): read from the installed package, or bundled. */
   docsAssets: Record<string, DocsAsset>;
   /** Each version's migration guide (docs/api/); none on the edge, whose origin serves them. */
@@ -61,6 +66,8 @@ interface HttpDeps {
 
 /** Everything the app needs, made explicit: entries build it (app/deps.ts), tests their own. */
 export interface Deps extends HttpDeps {
+  /** The API server's whole configuration: readiness reads READY_DB_TIMEOUT_MS. */
+  config: ApiServerConfig;
   db: Database;
   logger: Logger;
   /** Metrics registry, tracer and request scope of this app instance. */
@@ -82,7 +89,7 @@ const CONTENTION_BASE_DELAY_MS = 20;
 /** The edge tier: no database; what needs one goes to the container origin. */
 export interface EdgeTierDeps extends HttpDeps {
   /** Sends the request on to the origin and returns its answer (app/edge/origin.ts). */
-  forward: (c: Context<AppEnv>) => Promise<Response>;
+  forward: (c: Context) => Promise<Response>;
 }
 
 /** The edge tier's forwarder aborts its own fetch on the request's signal: nothing else runs. */
@@ -90,7 +97,7 @@ const NOTHING_TO_CANCEL = {
   cancellable: <T>(_signal: AbortSignal, work: () => Promise<T>) => work(),
 };
 
-function defaultVersion(config: Config): ApiVersionId {
+function defaultVersion(config: ApiConfig): ApiVersionId {
   const version = findVersion(config.API_DEFAULT_VERSION);
   if (!version) {
     throw new Error(
@@ -100,15 +107,21 @@ function defaultVersion(config: Config): ApiVersionId {
   return version.id;
 }
 
-export function createApp(deps: Deps | EdgeTierDeps): Hono<AppEnv> {
+export function createApp(deps: Deps | EdgeTierDeps): Hono {
   const { config, logger, lifecycle } = deps;
   const fallbackVersion = defaultVersion(config);
   // Unversioned API paths are routed to the negotiated version's routes (app/api/negotiation.ts).
   const negotiate = createNegotiator(fallbackVersion, requestedPath);
-  const app = new Hono<AppEnv>({
+  const app = new Hono({
     getPath: (request) => routedPath(requestedPath(request.url), negotiate(request)),
   });
 
+  // The order is what each step needs from those before it. The request id first: every log
+  // line and problem carries it. Telemetry and the access log next, so they time and see every
+  // answer, the refusals below included. Draining, security headers and 405 apply to all paths.
+  // The version is negotiated before the rate limit, whose limit is per version; both refuse
+  // before the timeout and the body limit, so a refused request reads no body and starts no
+  // work. The body limit last, right before the routes that read bodies.
   app.use(requestId());
   app.use(requestTelemetry(deps.telemetry, logger));
   app.use(accessLog());
@@ -136,9 +149,11 @@ export function createApp(deps: Deps | EdgeTierDeps): Hono<AppEnv> {
   app.use(
     rateLimit({
       store: deps.rateLimitStore,
+      policy: (c) => c.get('apiVersion')?.version,
       limits: config.RATE_LIMITS,
       windowMs: config.RATE_LIMIT_WINDOW_MS,
       trustedProxyHops: config.TRUST_PROXY_HOPS,
+      peerAddress: deps.peerAddress,
       onStoreError: (error) => {
         // Counted every time (the alert's input), logged at most every 10 s.
         deps.telemetry.metrics.rateLimitStoreErrors.inc({
@@ -163,7 +178,7 @@ export function createApp(deps: Deps | EdgeTierDeps): Hono<AppEnv> {
   app.route(
     '/',
     'db' in deps
-      ? healthRoutes({ ...deps, readyDbTimeoutMs: config.READY_DB_TIMEOUT_MS })
+      ? healthRoutes({ ...deps, readyDbTimeoutMs: deps.config.READY_DB_TIMEOUT_MS })
       : livenessRoutes(lifecycle),
   );
   app.route('/', problemDocs());
@@ -175,12 +190,12 @@ export function createApp(deps: Deps | EdgeTierDeps): Hono<AppEnv> {
   else app.all('*', deps.forward);
 
   app.notFound(notFound);
-  app.onError(errorHandler(logger));
+  app.onError(errorHandler({ logger, knownErrors: domainErrors, classifiers: [databaseProblem] }));
   return app;
 }
 
 /** The API's resources, on the database. */
-function apiRoutes(app: Hono<AppEnv>, deps: Deps): void {
+function apiRoutes(app: Hono, deps: Deps): void {
   const { config, db, logger } = deps;
   const retryWrites = retryOnContention({
     attempts: CONTENTION_ATTEMPTS,
@@ -208,7 +223,10 @@ function apiRoutes(app: Hono<AppEnv>, deps: Deps): void {
   app.route('/api/v2/users', usersV2(users));
   app.route(
     '/api/v2/users/:id/recommendations',
-    recommendationsV2(recommendations, { trustedProxyHops: config.TRUST_PROXY_HOPS }),
+    recommendationsV2(recommendations, {
+      trustedProxyHops: config.TRUST_PROXY_HOPS,
+      peerAddress: deps.peerAddress,
+    }),
   );
 }
 

@@ -1,9 +1,10 @@
 // Builds the production dependencies from the configuration: the entries call this, tests may
 // too (with a configuration of their own).
-
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context } from 'hono';
 import { loadDocsAssets, loadMigrationGuides } from './api/openapi/docs-assets.ts';
 import type { Deps } from './app.ts';
-import type { Config } from './config.ts';
+import type { ApiServerConfig } from './config/processes.ts';
 import { MIGRATIONS_DIR, readMigrationFiles } from './db/migrate/files.ts';
 import { applyMigrations, missingMigrations } from './db/migrate/runner.ts';
 import { openDatabase } from './db/open.ts';
@@ -15,8 +16,16 @@ import type { Logger } from './telemetry/logger.ts';
 import { createTelemetry } from './telemetry/telemetry.ts';
 import { telemetryOptions } from './telemetry-options.ts';
 
+/**
+ * The socket's peer, as @hono/node-server reports it. Requests made in-process (`app.request`)
+ * have no socket, and no peer.
+ */
+function nodePeerAddress(c: Context): string | undefined {
+  return c.env?.incoming ? getConnInfo(c).remote.address : undefined;
+}
+
 export async function buildDeps(
-  config: Config,
+  config: ApiServerConfig,
   logger: Logger,
   migrationsDir = MIGRATIONS_DIR,
 ): Promise<Deps> {
@@ -50,6 +59,7 @@ export async function buildDeps(
       lifecycle,
       flags,
       clock: () => new Date(),
+      peerAddress: nodePeerAddress,
       // Read once, here: Swagger UI's files from the installed swagger-ui-dist.
       docsAssets: loadDocsAssets(),
       migrationGuides: loadMigrationGuides(),

@@ -5,7 +5,8 @@
 // the container origin (EDGE_ORIGIN_URL). Bundled by scripts/edge/build.ts; see docs/edge.md.
 // The app is built on the first request: workerd hands over its settings only then.
 import { createApp } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError } from './config/compose.ts';
+import { edgeTierConfig } from './config/processes.ts';
 import { withCacheHeaders } from './edge/cache.ts';
 import { buildEdgeDeps } from './edge/deps.ts';
 import { remoteAddress, runtimeName, settings } from './edge/runtime.ts';
@@ -17,7 +18,7 @@ let handler: Handler | undefined;
 
 function build(second: unknown): Handler {
   try {
-    const config = loadConfig(settings(second));
+    const config = edgeTierConfig.load(settings(second));
     const logger = createConsoleLogger({ level: config.LOG_LEVEL, redact: config.LOG_REDACT });
     const app = createApp(buildEdgeDeps(config, logger));
     logger.info({ runtime: runtimeName(), origin: config.EDGE_ORIGIN_URL }, 'edge tier ready');

@@ -1,7 +1,7 @@
 // The Node entry: configuration, dependencies, the HTTP server, and signals wired to the
 // graceful shutdown. Everything with behaviour lives in the modules it calls.
 import { createApp } from './app.ts';
-import { loadConfigOrReport } from './config.ts';
+import { apiServerConfig } from './config/processes.ts';
 import { startHeartbeat } from './db/heartbeat.ts';
 import { buildDeps, closeDeps } from './deps.ts';
 import { createNodeServer } from './http/node-server.ts';
@@ -9,7 +9,7 @@ import { createShutdown, handleSignals } from './lifecycle/shutdown.ts';
 import { createLogger } from './telemetry/logger.ts';
 import { createMetricsServer } from './telemetry/metrics-server.ts';
 
-const config = loadConfigOrReport(process.env) ?? process.exit(2);
+const config = apiServerConfig.loadOrReport(process.env) ?? process.exit(2);
 const logger = createLogger({ level: config.LOG_LEVEL, redact: config.LOG_REDACT });
 const deps = await buildDeps(config, logger).catch((error: unknown) => {
   logger.fatal({ err: error }, `cannot start: ${error instanceof Error ? error.message : error}`);

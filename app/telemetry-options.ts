@@ -1,10 +1,11 @@
 // The telemetry's settings, read from the configuration (telemetry/ is a leaf and never sees
 // the config module itself).
-import type { Config } from './config.ts';
+import type { ReleaseConfig } from './config/release.ts';
+import type { TelemetryConfig } from './config/telemetry.ts';
 import type { TelemetryOptions } from './telemetry/telemetry.ts';
 import { parseHeaders, tracesUrl } from './telemetry/tracing.ts';
 
-export function telemetryOptions(config: Config): TelemetryOptions {
+export function telemetryOptions(config: TelemetryConfig & ReleaseConfig): TelemetryOptions {
   return {
     build: {
       version: config.RELEASE,

@@ -2,7 +2,7 @@
 //   observability  Prometheus rules, promtool tests, Grafana dashboards (alerts/, grafana/src/)
 //   chart assets   the chart's copies of the rules and dashboards (Helm reads only chart/)
 //   chart values   chart/README.md's parameter table (the `# --` comments of values.yaml)
-//   configuration  docs/configuration.md's table (the variables in app/config.ts)
+//   configuration  docs/configuration.md's tables, one per process (app/config/processes.ts)
 //   canary         the canary analysis's SLI queries and budgets (alerts/canary-analysis.ts)
 //   openapi        the published OpenAPI documents (docs/openapi/), refused on a breaking change
 // `npm run generate` writes them; `npm run generate -- --check` (part of lint) and one test
@@ -12,7 +12,8 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canaryAnalysisSpec } from '../alerts/canary-analysis.ts';
 import { buildApiDocuments } from '../app/api/openapi/documents.ts';
-import { configTable } from '../app/config.ts';
+import { configTable } from '../app/config/compose.ts';
+import { processConfigs } from '../app/config/processes.ts';
 import { END, START, valuesTable } from './chart-values-table.ts';
 import { observabilityFiles } from './observability-files.ts';
 import { findBreakingChanges } from './openapi/breaking-changes.ts';
@@ -35,6 +36,13 @@ export const CANARY_SPEC = 'chart/files/analysis/canary.json';
 const CONFIG_PAGE = 'docs/configuration.md';
 const CONFIG_START = '<!-- config-table:start -->';
 const CONFIG_END = '<!-- config-table:end -->';
+
+/** Each process's variables, under a heading naming the process (below the page's `##`). */
+function configTables(): string {
+  return processConfigs
+    .map((process) => `### ${process.title}\n\n${configTable(process.variables)}`)
+    .join('\n\n');
+}
 
 /** `text` with what lies between `start` and `end` replaced by `table`. */
 function replaceBetween(path: string, text: string, start: string, end: string, table: string) {
@@ -98,7 +106,7 @@ export async function generated(): Promise<Generated> {
       await readFile(join(ROOT, CONFIG_PAGE), 'utf8'),
       CONFIG_START,
       CONFIG_END,
-      configTable(),
+      configTables(),
     ),
   );
   await openapi(files, refusals);

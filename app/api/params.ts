@@ -12,19 +12,29 @@ export const userId = z
     example: '42',
   });
 
-/**
- * A query parameter spelling a whole number from 1 to `max` (`fallback` when absent). Query
- * values arrive as text, so it is validated as text and documented as the integer it spells.
- */
-function countParameter(max: number, fallback: number, description: string) {
+/** Text spelling a whole number from 1 to `max` (`fallback` when absent): how query values arrive. */
+export function wholeNumberText(max: number, fallback: number) {
   const message = `must be a whole number from 1 to ${max}`;
   return z
     .string()
     .regex(new RegExp(`^\\d{1,${String(max).length}}$`), message)
     .transform(Number)
     .pipe(z.number().min(1, message).max(max, message))
-    .default(fallback)
-    .meta({ type: 'integer', minimum: 1, maximum: max, default: fallback, description });
+    .default(fallback);
+}
+
+/**
+ * A query parameter spelling a whole number from 1 to `max` (`fallback` when absent). Query
+ * values arrive as text, so it is validated as text and documented as the integer it spells.
+ */
+function countParameter(max: number, fallback: number, description: string) {
+  return wholeNumberText(max, fallback).meta({
+    type: 'integer',
+    minimum: 1,
+    maximum: max,
+    default: fallback,
+    description,
+  });
 }
 
 const DEFAULT_PAGE_SIZE = 20;

@@ -4,7 +4,6 @@
 // (test/api/users-v1.test.ts, users-v2.test.ts against PostgreSQL).
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import type { AppEnv } from '../http/env.ts';
 import { errorHandler } from '../http/errors.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { notFound } from '../http/not-found.ts';
@@ -14,6 +13,7 @@ import type { User } from '../users/model.ts';
 import type { UsersRepository } from '../users/repository.ts';
 import { createUsersService } from '../users/service.ts';
 import { encodeCursor } from './cursor.ts';
+import { databaseProblem, domainErrors } from './error-problems.ts';
 import { usersV1 } from './v1/users.ts';
 import { usersV2 } from './v2/users.ts';
 
@@ -66,12 +66,18 @@ function api() {
     memoryRepository(() => clock.now),
     () => clock.now,
   );
-  const app = new Hono<AppEnv>();
+  const app = new Hono();
   app.use(methodNotAllowed(app));
   app.route('/api/v1/users', usersV1(users));
   app.route('/api/v2/users', usersV2(users));
   app.notFound(notFound);
-  app.onError(errorHandler(createLogger({ level: 'silent', destination: { write() {} } })));
+  app.onError(
+    errorHandler({
+      logger: createLogger({ level: 'silent', destination: { write() {} } }),
+      knownErrors: domainErrors,
+      classifiers: [databaseProblem],
+    }),
+  );
 
   const send = (method: string, path: string, body?: unknown, contentType = 'application/json') =>
     app.request(path, {

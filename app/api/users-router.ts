@@ -3,7 +3,6 @@
 // answers and how they map to the domain. Errors are the same problems in every version.
 import { Hono } from 'hono';
 import type { z } from 'zod';
-import type { AppEnv } from '../http/env.ts';
 import { readJson } from '../http/json-body.ts';
 import { validationProblem } from '../http/validation.ts';
 import type { UsersService } from '../users/service.ts';
@@ -22,8 +21,8 @@ export function usersRouter<
   Create extends z.ZodType,
   Update extends z.ZodType,
   Wire extends z.ZodType,
->(users: UsersService, wire: UsersWire<Create, Update, Wire>): Hono<AppEnv> {
-  const router = new Hono<AppEnv>();
+>(users: UsersService, wire: UsersWire<Create, Update, Wire>): Hono {
+  const router = new Hono();
 
   router.get('/', async (c) => {
     // `version` chose the version before routing (negotiation.ts); it is not the list's to read.

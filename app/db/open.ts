@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Config } from '../config.ts';
+import type { DatabaseConfig } from '../config/database.ts';
 import type { DbTarget, QueryObserver } from '../telemetry/db.ts';
 import type { Database } from './database.ts';
 import { openPglite } from './pglite.ts';
@@ -7,7 +7,7 @@ import { openPostgres } from './postgres.ts';
 
 /** PostgreSQL when `DATABASE_URL` is set, otherwise the embedded PGlite under `DATA_DIR`. */
 export async function openDatabase(
-  config: Config,
+  config: DatabaseConfig,
   applicationName: string,
   observeQueries?: (target: DbTarget) => QueryObserver,
 ): Promise<Database> {

@@ -18,7 +18,7 @@ import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase, openTestPostgres } from '../../test/support/database.ts';
-import { loadConfig } from '../config.ts';
+import { apiServerConfig } from '../config/processes.ts';
 import { createQueryObserver, type DbTarget } from '../telemetry/db.ts';
 import { createMetrics } from '../telemetry/metrics.ts';
 import type { Database } from './database.ts';
@@ -158,7 +158,7 @@ describe('on PGlite', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'myapp-query-telemetry-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     db = await openDatabase(
-      loadConfig({ DATA_DIR: dataDir }),
+      apiServerConfig.load({ DATA_DIR: dataDir }),
       APPLICATION,
       telemetry.observeQueries,
     );

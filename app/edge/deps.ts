@@ -2,16 +2,15 @@
 // console JSON logger, recorders in place of prom-client, rate limits counted in this isolate,
 // the bundled docs files, and the forwarder to the origin instead of a database.
 import type { EdgeTierDeps } from '../app.ts';
-import type { Config } from '../config.ts';
+import type { EdgeTierConfig } from '../config/processes.ts';
 import { createMemoryStore } from '../http/rate-limit/memory-store.ts';
 import { createLifecycle } from '../lifecycle/state.ts';
 import type { LineLogger } from '../telemetry/line-logger.ts';
 import { createRecordingMetrics } from '../telemetry/recording-metrics.ts';
 import { bundledDocsAssets } from './docs-assets.ts';
-import { originForwarder } from './origin.ts';
+import { originForwarder, peerAddress } from './origin.ts';
 
-export function buildEdgeDeps(config: Config, logger: LineLogger): EdgeTierDeps {
-  if (!config.EDGE_ORIGIN_URL) throw new Error('EDGE_ORIGIN_URL: required by the edge tier');
+export function buildEdgeDeps(config: EdgeTierConfig, logger: LineLogger): EdgeTierDeps {
   const lifecycle = createLifecycle();
   // Nothing to wait for: no database, no flags. The runtime drains connections itself.
   lifecycle.advance('ready');
@@ -33,6 +32,7 @@ export function buildEdgeDeps(config: Config, logger: LineLogger): EdgeTierDeps 
     },
     lifecycle,
     clock: () => new Date(),
+    peerAddress,
     rateLimitStore: createMemoryStore(),
     docsAssets: bundledDocsAssets(),
     // The origin serves the migration guides: the edge forwards their paths.

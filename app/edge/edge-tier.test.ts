@@ -4,8 +4,7 @@ import type { Context } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { apiVersions } from '../api/versions.ts';
 import { createApp, type EdgeTierDeps } from '../app.ts';
-import { loadConfig } from '../config.ts';
-import type { AppEnv } from '../http/env.ts';
+import { edgeTierConfig } from '../config/processes.ts';
 import { createMemoryStore } from '../http/rate-limit/memory-store.ts';
 import { createLifecycle } from '../lifecycle/state.ts';
 import { createConsoleLogger } from '../telemetry/console-logger.ts';
@@ -20,7 +19,7 @@ function edgeTier(clock: () => Date) {
   const lifecycle = createLifecycle();
   lifecycle.advance('ready');
   const deps: EdgeTierDeps = {
-    config: loadConfig({ EDGE_ORIGIN_URL: 'http://origin.invalid', RATE_LIMITS: 'v1=0' }),
+    config: edgeTierConfig.load({ EDGE_ORIGIN_URL: 'http://origin.invalid', RATE_LIMITS: 'v1=0' }),
     logger: createConsoleLogger({ level: 'silent' }),
     telemetry: {
       metrics: createRecordingMetrics(),
@@ -36,10 +35,11 @@ function edgeTier(clock: () => Date) {
     },
     lifecycle,
     clock,
+    peerAddress: () => undefined,
     rateLimitStore: createMemoryStore(),
     docsAssets: {},
     migrationGuides: {},
-    forward: async (c: Context<AppEnv>) => {
+    forward: async (c: Context) => {
       forwarded.push(new URL(c.req.url).pathname);
       return new Response('{}', { headers: { 'content-type': 'application/json' } });
     },

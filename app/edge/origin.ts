@@ -6,7 +6,6 @@
 // registry. An origin that cannot be reached is a 503 problem, never a hang: the request's
 // timeout signal aborts the fetch.
 import type { Context } from 'hono';
-import type { AppEnv } from '../http/env.ts';
 import { problemResponse } from '../http/problem.ts';
 import { traceContext } from './trace-context.ts';
 
@@ -44,11 +43,11 @@ export interface OriginOptions {
 }
 
 /** The TCP peer's address the edge entry passed in (see app/edge.ts), if the runtime has one. */
-function peerAddress(c: Context<AppEnv>): string | undefined {
+export function peerAddress(c: Context): string | undefined {
   return (c.env as { remoteAddress?: string } | undefined)?.remoteAddress;
 }
 
-function requestHeaders(c: Context<AppEnv>, incoming: URL): Headers {
+function requestHeaders(c: Context, incoming: URL): Headers {
   const headers = new Headers(c.req.raw.headers);
   for (const name of [...HOP_BY_HOP, 'host']) headers.delete(name);
   // Bodies pass through untouched: a body the runtime's fetch decoded on the way would no
@@ -98,7 +97,7 @@ export function responseHeaders(origin: Headers): Headers {
   return headers;
 }
 
-export function originForwarder(options: OriginOptions): (c: Context<AppEnv>) => Promise<Response> {
+export function originForwarder(options: OriginOptions): (c: Context) => Promise<Response> {
   const origin = new URL(options.url);
   const send = options.fetch ?? fetch;
   return async (c) => {

@@ -4,7 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rolloutFlag, writeFlagsFile } from '../../test/support/flags.ts';
-import { loadConfig } from '../config.ts';
+import { apiServerConfig } from '../config/processes.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import { createTelemetry } from '../telemetry/telemetry.ts';
 import { telemetryOptions } from '../telemetry-options.ts';
@@ -18,7 +18,11 @@ afterEach(async () => {
 
 async function start(definitions: unknown, env: Record<string, string> = {}) {
   const file = await writeFlagsFile(definitions);
-  const config = loadConfig({ FLAGS_FILE: file.path, UNLEASH_REFRESH_INTERVAL_MS: '200', ...env });
+  const config = apiServerConfig.load({
+    FLAGS_FILE: file.path,
+    UNLEASH_REFRESH_INTERVAL_MS: '200',
+    ...env,
+  });
   const telemetry = createTelemetry(telemetryOptions(config));
   const flags: Flags = await createFlags({
     config,

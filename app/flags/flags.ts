@@ -2,7 +2,7 @@
 // the configuration first, then Unleash (or the offline file). Every evaluation is recorded —
 // counted by flag, variant and reason, a `feature_flag.evaluation` event on the request's span,
 // and the request's duration by variant — through the telemetry.
-import type { Config } from '../config.ts';
+import type { FlagsConfig } from '../config/flags.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { CatalogMetrics } from '../telemetry/metrics.ts';
 import type { FlagEvaluation } from '../telemetry/telemetry.ts';
@@ -59,7 +59,7 @@ export function checkOverrides(
 
 export interface FlagsDeps {
   config: Pick<
-    Config,
+    FlagsConfig,
     | 'UNLEASH_URL'
     | 'UNLEASH_API_TOKEN'
     | 'UNLEASH_APP_NAME'

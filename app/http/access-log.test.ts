@@ -1,16 +1,11 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../telemetry/logger.ts';
+import { capturedLogs } from '../telemetry/captured-logs.ts';
 import { accessLog } from './access-log.ts';
-import type { AppEnv } from './env.ts';
 
 function loggedApp() {
-  const lines: Record<string, unknown>[] = [];
-  const logger = createLogger({
-    level: 'info',
-    destination: { write: (line: string) => lines.push(JSON.parse(line)) },
-  });
-  const app = new Hono<AppEnv>();
+  const { logger, lines } = capturedLogs();
+  const app = new Hono();
   app.use(async (c, next) => {
     c.set('logger', logger);
     await next();

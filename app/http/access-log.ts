@@ -2,10 +2,9 @@
 // with ids in it, never bodies or query strings), how it ended and how long it took. The
 // request's logger (request-telemetry.ts) adds request_id, trace_id and span_id.
 import type { MiddlewareHandler } from 'hono';
-import type { AppEnv } from './env.ts';
 import { routeTemplate, UNMATCHED_ROUTE } from './route.ts';
 
-export function accessLog(): MiddlewareHandler<AppEnv> {
+export function accessLog(): MiddlewareHandler {
   return async function accessLog(c, next) {
     const started = performance.now();
     await next();

@@ -6,14 +6,13 @@
 //   more: it is on the public port, and hosts, error texts and migration names are the
 //   operator's business. The detail goes to the log, once each time it changes.
 import { Hono } from 'hono';
-import type { Database } from '../db/database.ts';
 import type { Lifecycle } from '../lifecycle/state.ts';
 import type { Logger } from '../telemetry/logger.ts';
-import type { AppEnv } from './env.ts';
 
 export interface ReadinessDeps {
   lifecycle: Lifecycle;
-  db: Database;
+  /** The database, as far as readiness asks it (app/db/database.ts). */
+  db: { ping(timeoutMs: number): Promise<void> };
   logger: Logger;
   readyDbTimeoutMs: number;
   /** Names of the migrations this build needs that the database lacks. */
@@ -38,13 +37,13 @@ function detailLog(logger: Logger) {
 }
 
 /** /health alone: the edge tier answers it itself and forwards /ready to the origin. */
-export function livenessRoutes(lifecycle: Lifecycle): Hono<AppEnv> {
-  const router = new Hono<AppEnv>();
+export function livenessRoutes(lifecycle: Lifecycle): Hono {
+  const router = new Hono();
   router.get('/health', (c) => c.json({ status: 'ok', lifecycle: lifecycle.state }, 200, NO_STORE));
   return router;
 }
 
-export function healthRoutes(deps: ReadinessDeps): Hono<AppEnv> {
+export function healthRoutes(deps: ReadinessDeps): Hono {
   const router = livenessRoutes(deps.lifecycle);
   // Migrations are never un-applied under a running build, so once complete, stop asking.
   let schemaComplete = false;

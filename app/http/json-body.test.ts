@@ -2,7 +2,6 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createLogger } from '../telemetry/logger.ts';
-import type { AppEnv } from './env.ts';
 import { errorHandler } from './errors.ts';
 import { readJson } from './json-body.ts';
 
@@ -10,9 +9,15 @@ const schema = z.strictObject({ name: z.string().min(1), age: z.number().int().o
 
 /** A route that echoes the body readJson accepted; its problems go through the app's handler. */
 function echo() {
-  const app = new Hono<AppEnv>();
+  const app = new Hono();
   app.post('/', async (c) => c.json(await readJson(c, schema)));
-  app.onError(errorHandler(createLogger({ level: 'silent', destination: { write() {} } })));
+  app.onError(
+    errorHandler({
+      logger: createLogger({ level: 'silent', destination: { write() {} } }),
+      knownErrors: [],
+      classifiers: [],
+    }),
+  );
   return (body: BodyInit, contentType?: string) =>
     app.request('/', {
       method: 'POST',

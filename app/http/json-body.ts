@@ -2,7 +2,6 @@
 // not parse, then validation against the route's schema with the bad fields listed.
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import type { AppEnv } from './env.ts';
 import { HttpProblem } from './problem.ts';
 import { validationProblem } from './validation.ts';
 
@@ -19,10 +18,7 @@ function isJsonMediaType(contentType: string | undefined): boolean {
   );
 }
 
-export async function readJson<S extends z.ZodType>(
-  c: Context<AppEnv>,
-  schema: S,
-): Promise<z.output<S>> {
+export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
   if (!isJsonMediaType(c.req.header('content-type'))) {
     throw new HttpProblem('unsupported-media-type', {
       detail: `Expected a body of type application/json, got ${c.req.header('content-type') ?? 'none'}.`,

@@ -1,19 +1,18 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import type { AppEnv } from './env.ts';
 import { methodNotAllowed } from './method-not-allowed.ts';
 import { notFound } from './not-found.ts';
 import { problemResponse } from './problem.ts';
 
 /** Wired as createApp wires it: the middleware first, routers mounted under a prefix after. */
 function app() {
-  const users = new Hono<AppEnv>();
+  const users = new Hono();
   users.get('/', (c) => c.json([]));
   users.post('/', (c) => c.json({}, 201));
   users.get('/:id', (c) => problemResponse(c, 'not-found', { detail: 'No such user.' }));
   users.delete('/:id', (c) => c.body(null, 204));
 
-  const server = new Hono<AppEnv>();
+  const server = new Hono();
   server.use(methodNotAllowed(server));
   server.get('/health', (c) => c.text('ok'));
   server.route('/api/v1/users', users);

@@ -2,10 +2,9 @@
 // OPTIONS on a known path answers 204 with the same `Allow`.
 import type { Hono, MiddlewareHandler } from 'hono';
 import { methodNotAllowed as honoMethodNotAllowed } from 'hono/method-not-allowed';
-import type { AppEnv } from './env.ts';
 import { problemResponse } from './problem.ts';
 
-export function methodNotAllowed(app: Hono<AppEnv>): MiddlewareHandler<AppEnv> {
+export function methodNotAllowed(app: Hono): MiddlewareHandler {
   return honoMethodNotAllowed({
     app,
     onMethodNotAllowed: (c, methods) => {
@@ -18,5 +17,5 @@ export function methodNotAllowed(app: Hono<AppEnv>): MiddlewareHandler<AppEnv> {
         headers: { Allow: allow },
       });
     },
-  }) as MiddlewareHandler<AppEnv>;
+  }) as MiddlewareHandler;
 }

@@ -5,7 +5,7 @@
 // byte); KEEP_ALIVE_TIMEOUT_MS alone must exceed the load balancer's idle timeout.
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
-import type { Config } from '../config.ts';
+import type { ServerConfig } from '../config/server.ts';
 
 type Fetch = (request: Request, env: unknown) => Response | Promise<Response>;
 
@@ -13,7 +13,7 @@ type Fetch = (request: Request, env: unknown) => Response | Promise<Response>;
 const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 
 export type ServerLimits = Pick<
-  Config,
+  ServerConfig,
   'KEEP_ALIVE_TIMEOUT_MS' | 'HEADERS_TIMEOUT_MS' | 'RECEIVE_TIMEOUT_MS' | 'MAX_CONNECTIONS'
 >;
 

@@ -1,11 +1,10 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import type { AppEnv } from './env.ts';
 import { notFound } from './not-found.ts';
 
 describe('notFound', () => {
   it('answers a not-found problem that names the path, not its query', async () => {
-    const app = new Hono<AppEnv>();
+    const app = new Hono();
     app.get('/health', (c) => c.text('ok'));
     app.notFound(notFound);
     const response = await app.request('/no/such/thing?token=secret');

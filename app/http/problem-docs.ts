@@ -1,11 +1,10 @@
 // Problem `type` URIs are relative (`/problems/{slug}`) and resolve here, so a developer who
 // follows one reads what it means.
 import { Hono } from 'hono';
-import type { AppEnv } from './env.ts';
 import { type ProblemType, problemResponse, problemTypes, problemTypeUri } from './problem.ts';
 
-export function problemDocs(): Hono<AppEnv> {
-  const router = new Hono<AppEnv>();
+export function problemDocs(): Hono {
+  const router = new Hono();
   router.get('/problems/:type', (c) => {
     const type = c.req.param('type');
     if (!Object.hasOwn(problemTypes, type)) return problemResponse(c, 'not-found');

@@ -1,6 +1,5 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import type { AppEnv } from './env.ts';
 import {
   HttpProblem,
   type ProblemOptions,
@@ -11,7 +10,7 @@ import {
 
 /** An app whose one route answers the given problem, on a request with a known id. */
 function answering(type: ProblemType, options?: ProblemOptions) {
-  const app = new Hono<AppEnv>();
+  const app = new Hono();
   app.use(async (c, next) => {
     c.set('requestId', 'req-7');
     await next();
@@ -61,7 +60,7 @@ describe('problemResponse', () => {
 
   it('names the path the client asked for as instance, not the path it was routed to', async () => {
     // As createApp does for unversioned API paths: the router sees the negotiated version's path.
-    const app = new Hono<AppEnv>({ getPath: () => '/api/v2/users' });
+    const app = new Hono({ getPath: () => '/api/v2/users' });
     app.get('/api/v2/users', (c) => problemResponse(c, 'not-found'));
     const body = await (await app.request('http://host/api/users?email=ada@example.com')).json();
     expect(body.instance).toBe('/api/users');

@@ -1,7 +1,6 @@
 // RFC 9457 problem details: every error the API returns has this shape and media type.
 // The catalog is the one list of problem types; `/problems/{slug}` documents each of them.
 import type { Context } from 'hono';
-import type { AppEnv } from './env.ts';
 import { requestedPath } from './path.ts';
 
 export const problemTypes = {
@@ -133,7 +132,7 @@ export function problemTypeUri(type: ProblemType): string {
 }
 
 export function problemResponse(
-  c: Context<AppEnv>,
+  c: Context,
   type: ProblemType,
   options: ProblemOptions = {},
 ): Response {

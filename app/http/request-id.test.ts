@@ -1,10 +1,9 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import type { AppEnv } from './env.ts';
 import { requestId } from './request-id.ts';
 
 function app() {
-  const app = new Hono<AppEnv>();
+  const app = new Hono();
   app.use(requestId());
   app.get('/', (c) => c.text(c.var.requestId));
   return app;
@@ -37,7 +36,7 @@ describe('requestId', () => {
   });
 
   it('echoes the id on answers that another middleware or the router produced', async () => {
-    const server = new Hono<AppEnv>();
+    const server = new Hono();
     server.use(requestId());
     server.notFound((c) => c.text('nothing here', 404));
     const response = await server.request('/missing', { headers: { 'x-request-id': 'r-1' } });

@@ -2,11 +2,10 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { type ReadableSpan, TracerProvider } from '@opentelemetry/sdk-trace';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../config.ts';
-import { createLogger } from '../telemetry/logger.ts';
+import { apiServerConfig } from '../config/processes.ts';
+import { capturedLogs } from '../telemetry/captured-logs.ts';
 import { createTelemetry, type Telemetry } from '../telemetry/telemetry.ts';
 import { telemetryOptions } from '../telemetry-options.ts';
-import type { AppEnv } from './env.ts';
 import { problemResponse } from './problem.ts';
 import { requestId } from './request-id.ts';
 import { requestTelemetry } from './request-telemetry.ts';
@@ -32,17 +31,13 @@ function spanCollector() {
  * routes, with the request id set before it as createApp does.
  */
 function instrumented(options: { traced?: boolean } = {}) {
-  const base = createTelemetry(telemetryOptions(loadConfig({})));
+  const base = createTelemetry(telemetryOptions(apiServerConfig.load({})));
   const spans = spanCollector();
   const telemetry: Telemetry = options.traced
     ? { ...base, tracing: { ...base.tracing, tracer: spans.tracer } }
     : base;
-  const lines: Record<string, unknown>[] = [];
-  const logger = createLogger({
-    level: 'info',
-    destination: { write: (line: string) => lines.push(JSON.parse(line)) },
-  });
-  const app = new Hono<AppEnv>();
+  const { logger, lines } = capturedLogs();
+  const app = new Hono();
   app.use(requestId());
   app.use(requestTelemetry(telemetry, logger));
   // Answers before any route runs, as the rate limit or the body limit does.

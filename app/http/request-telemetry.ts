@@ -9,8 +9,14 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { spanSafeError } from '../telemetry/error-serializer.ts';
 import type { LineLogger } from '../telemetry/line-logger.ts';
 import type { RequestScope, RequestTelemetry } from '../telemetry/telemetry.ts';
-import type { AppEnv } from './env.ts';
 import { knownMethod, routeTemplate, UNMATCHED_ROUTE } from './route.ts';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The request's logger: every line carries request_id, trace_id and span_id. */
+    logger: LineLogger;
+  }
+}
 
 type RawHeaders = Record<string, string | string[] | undefined>;
 
@@ -19,7 +25,7 @@ type RawHeaders = Record<string, string | string[] | undefined>;
  * (a plain property read), else through the Fetch `Headers` (whose every lookup validates and
  * lower-cases the name): the request path reads a few headers for telemetry on every request.
  */
-function headerReader(c: Context<AppEnv>): (name: string) => string | undefined {
+function headerReader(c: Context): (name: string) => string | undefined {
   const raw = (c.env as { incoming?: { headers?: RawHeaders } } | undefined)?.incoming?.headers;
   if (!raw) return (name) => c.req.header(name);
   return (name) => {
@@ -31,10 +37,10 @@ function headerReader(c: Context<AppEnv>): (name: string) => string | undefined 
 export function requestTelemetry(
   telemetry: RequestTelemetry,
   logger: LineLogger,
-): MiddlewareHandler<AppEnv> {
+): MiddlewareHandler {
   const { metrics, tracing } = telemetry;
   const { tracer } = tracing;
-  return async (c, next) => {
+  return async function requestTelemetry(c, next) {
     const started = performance.now();
     const method = knownMethod(c.req.method);
     let scope: RequestScope = { context: undefined, flagEvaluations: [] };

@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../telemetry/logger.ts';
-import type { AppEnv } from './env.ts';
 import { errorHandler } from './errors.ts';
 import { requestTimeout } from './timeout.ts';
 
@@ -19,11 +18,17 @@ function timedApp(handler: (signal: AbortSignal) => Promise<Response>) {
       return work();
     },
   };
-  const app = new Hono<AppEnv>();
+  const app = new Hono();
   app.use(requestTimeout(TIMEOUT_MS, db));
   app.get('/', (c) => handler(c.var.signal));
   // As in createApp: what the cancelled work throws as it unwinds lands here.
-  app.onError(errorHandler(createLogger({ level: 'silent', destination: { write() {} } })));
+  app.onError(
+    errorHandler({
+      logger: createLogger({ level: 'silent', destination: { write() {} } }),
+      knownErrors: [],
+      classifiers: [],
+    }),
+  );
   return { app, given };
 }
 

@@ -4,9 +4,14 @@
 // the client had not finished sending its body, the answer is 408 instead: the client's
 // timeout, not the server's, so a stalled upload never counts against the availability SLO.
 import type { Context, MiddlewareHandler } from 'hono';
-import type { Database } from '../db/database.ts';
-import type { AppEnv } from './env.ts';
 import { problemResponse } from './problem.ts';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** Aborts when the request times out; work started for the request should stop then. */
+    signal: AbortSignal;
+  }
+}
 
 const TIMED_OUT = Symbol('timed out');
 
@@ -14,15 +19,17 @@ const TIMED_OUT = Symbol('timed out');
  * False while Node is still receiving the request (its body unfinished); undefined where the
  * runtime does not say (edge runtimes), which keeps the 504.
  */
-function requestReceived(c: Context<AppEnv>): boolean | undefined {
+function requestReceived(c: Context): boolean | undefined {
   return (c.env as { incoming?: { complete?: boolean } } | undefined)?.incoming?.complete;
 }
 
-export function requestTimeout(
-  timeoutMs: number,
-  db: Pick<Database, 'cancellable'>,
-): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+/** Where the request's queries run (app/db/database.ts): cancelled when the signal aborts. */
+interface CancellableWork {
+  cancellable<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T>;
+}
+
+export function requestTimeout(timeoutMs: number, db: CancellableWork): MiddlewareHandler {
+  return async function requestTimeout(c, next) {
     const controller = new AbortController();
     c.set('signal', controller.signal);
     let timer: NodeJS.Timeout | undefined;

@@ -140,7 +140,7 @@ export const appMetrics = {
     type: 'counter',
     help: 'API requests by API version, how the version was chosen (api_version_source: url, header, query, media_type, default) and client (a name from API_CLIENT_NAMES, `other` for the rest).',
     labels: ['api_version', 'api_version_source', 'api_client'],
-    producer: 'app/http/api-version-usage.ts',
+    producer: 'app/api/versioning/api-version-usage.ts',
   },
   apiVersionSunset: {
     name: 'api_version_sunset_timestamp_seconds',

@@ -4,7 +4,7 @@
 // app's API v1 once its release's migrations are in. About 3 s.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../app/app.ts';
-import { loadConfig } from '../../app/config.ts';
+import { apiServerConfig } from '../../app/config/processes.ts';
 import { rollbackBlockers } from '../../app/db/migrate/gate/rollback.ts';
 import { buildDeps, closeDeps } from '../../app/deps.ts';
 import { splitFullName } from '../../app/users/name.ts';
@@ -89,7 +89,7 @@ describe('users.name → first_name + last_name, step by step', () => {
   });
 
   it('the real app of 0.4.0 is not ready before the backfill is complete', async () => {
-    const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
+    const config = apiServerConfig.load({ DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
     const deps = await buildDeps(config, silent());
     try {
       const ready = await createApp(deps).request('/ready');
@@ -162,7 +162,7 @@ describe('users.name → first_name + last_name, step by step', () => {
     // The real app: ready once its deployment's expand has run (contract files are not needed
     // by the build that ships them), and its API v1 answers {id, name, email} from the parts.
     await db.migrate('expand', '9999');
-    const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
+    const config = apiServerConfig.load({ DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
     const deps = await buildDeps(config, silent());
     try {
       const app = createApp(deps);

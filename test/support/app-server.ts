@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp, type Deps } from '../../app/app.ts';
-import { loadConfig } from '../../app/config.ts';
+import { apiServerConfig } from '../../app/config/processes.ts';
 import { applyMigrations } from '../../app/db/migrate/runner.ts';
 import { buildDeps, closeDeps } from '../../app/deps.ts';
 import { createLogger } from '../../app/telemetry/logger.ts';
@@ -33,7 +33,7 @@ export async function startTestApp(
   overrides: Partial<Pick<Deps, 'clock'>> = {},
 ): Promise<TestApp> {
   const dataDir = databaseUrl ? undefined : await mkdtemp(join(tmpdir(), 'myapp-pglite-'));
-  const config = loadConfig({
+  const config = apiServerConfig.load({
     LOG_LEVEL: 'silent',
     RATE_LIMITS: 'v1=0',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: dataDir }),

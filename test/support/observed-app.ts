@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { serve } from '@hono/node-server';
 import { createApp, type Deps } from '../../app/app.ts';
-import { loadConfig } from '../../app/config.ts';
+import { apiServerConfig } from '../../app/config/processes.ts';
 import { applyMigrations } from '../../app/db/migrate/runner.ts';
 import { buildDeps, closeDeps } from '../../app/deps.ts';
 import { createLogger } from '../../app/telemetry/logger.ts';
@@ -33,7 +33,7 @@ export async function startObservedApp(
   env: Record<string, string> = {},
   { migrate = true }: { migrate?: boolean } = {},
 ): Promise<ObservedApp> {
-  const config = loadConfig({
+  const config = apiServerConfig.load({
     LOG_LEVEL: 'info',
     RATE_LIMITS: 'v1=0',
     DATABASE_URL: databaseUrl,

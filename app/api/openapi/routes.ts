@@ -4,7 +4,6 @@
 // Both live under the version's path, so they carry its headers (deprecation, rate limits) and
 // go away with it at its sunset; unversioned `/api/docs` negotiates like any API path.
 import { Hono } from 'hono';
-import type { AppEnv } from '../../http/env.ts';
 import { problemResponse } from '../../http/problem.ts';
 import { type ApiVersionId, apiVersions } from '../versions.ts';
 import { DOCS_CONTENT_SECURITY_POLICY, type DocsAsset, docsPage } from './docs-page.ts';
@@ -27,8 +26,8 @@ export function openApiRoutes(
   documents: Record<ApiVersionId, VersionDocuments>,
   assets: Record<string, DocsAsset>,
   guides: Partial<Record<ApiVersionId, Uint8Array<ArrayBuffer>>>,
-): Hono<AppEnv> {
-  const router = new Hono<AppEnv>();
+): Hono {
+  const router = new Hono();
   for (const version of apiVersions) {
     const documentUrl = `/api/${version.id}/openapi.json`;
     const docsUrl = `/api/${version.id}/docs`;

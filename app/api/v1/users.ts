@@ -1,10 +1,9 @@
 // /api/v1/users: the shared users router (../users-router.ts) speaking the v1 wire shape.
 import type { Hono } from 'hono';
-import type { AppEnv } from '../../http/env.ts';
 import type { UsersService } from '../../users/service.ts';
 import { usersRouter } from '../users-router.ts';
 import { usersWireV1 } from './schemas.ts';
 
-export function usersV1(users: UsersService): Hono<AppEnv> {
+export function usersV1(users: UsersService): Hono {
   return usersRouter(users, usersWireV1);
 }

@@ -2,22 +2,16 @@
 // them, and the OpenAPI v2 document can be generated from them when the router moves there.
 import { z } from 'zod';
 import type { Recommendations } from '../../recommendations/model.ts';
+import { wholeNumberText } from '../params.ts';
 
 const MAX_LIMIT = 20;
 const DEFAULT_LIMIT = 5;
 
 export const recommendationsQueryV2 = z.strictObject({
-  limit: z
-    .string()
-    .regex(/^\d{1,2}$/, `must be a whole number from 1 to ${MAX_LIMIT}`)
-    .transform(Number)
-    .pipe(
-      z
-        .number()
-        .min(1, `must be a whole number from 1 to ${MAX_LIMIT}`)
-        .max(MAX_LIMIT, `must be a whole number from 1 to ${MAX_LIMIT}`),
-    )
-    .default(DEFAULT_LIMIT),
+  // The same parsing as the users' `limit`, but the published v2 document types this one as the
+  // text it arrives as: an integer there would break clients generated from v2, which
+  // `npm run generate` refuses. A new version can type it as users' `limit` is.
+  limit: wholeNumberText(MAX_LIMIT, DEFAULT_LIMIT),
 });
 
 const recommendationV2 = z.object({

@@ -1,24 +1,18 @@
 // GET /api/v2/users/{id}/recommendations: translates between the v2 wire shape and the
 // recommendations domain. Mounted by app.ts under the users path, so `:id` comes from there.
 import { Hono } from 'hono';
-import type { AppEnv } from '../../http/env.ts';
-import { flagContext } from '../../http/flag-context.ts';
 import { validationProblem } from '../../http/validation.ts';
 import type { RecommendationsService } from '../../recommendations/service.ts';
+import { type FlagContextOptions, flagContext } from '../flag-context.ts';
 import { withoutVersion } from '../negotiation.ts';
 import { userId } from '../params.ts';
 import { recommendationsQueryV2, toRecommendationsV2 } from './recommendations-schema.ts';
 
-export interface RecommendationsV2Options {
-  /** Proxies whose X-Forwarded-For entries are trusted for the client address (TRUST_PROXY_HOPS). */
-  trustedProxyHops: number;
-}
-
 export function recommendationsV2(
   service: RecommendationsService,
-  options: RecommendationsV2Options,
-): Hono<AppEnv> {
-  const router = new Hono<AppEnv>();
+  flagContextOptions: FlagContextOptions,
+): Hono {
+  const router = new Hono();
   router.get('/', async (c) => {
     const id = userId.safeParse(c.req.param('id'));
     if (!id.success) throw validationProblem(id.error, 'parameter', 'id');
@@ -26,7 +20,7 @@ export function recommendationsV2(
     if (!query.success) throw validationProblem(query.error, 'parameter');
     const result = await service.recommend(
       id.data,
-      flagContext(c, options.trustedProxyHops),
+      flagContext(c, flagContextOptions),
       query.data.limit,
     );
     // Per user, and the flag may change the answer any second: no cache may keep it.

@@ -9,6 +9,7 @@
 import type { SqlSession } from '../database.ts';
 import type { MigrationFile } from './files.ts';
 import type { Phase } from './header.ts';
+import { inTransaction } from './transaction.ts';
 
 export const MIGRATIONS_TABLE = 'public.schema_migrations';
 export const BACKFILLS_TABLE = 'public.schema_backfills';
@@ -89,15 +90,10 @@ export async function ensureBookkeeping(session: SqlSession, lockTimeoutMs: numb
     )`);
   }
   if (statements.length === 0) return;
-  await session.exec('BEGIN');
-  try {
+  await inTransaction(session, async () => {
     await session.exec(`SET LOCAL lock_timeout = '${lockTimeoutMs}ms'`);
     for (const statement of statements) await session.exec(statement);
-    await session.exec('COMMIT');
-  } catch (error) {
-    await session.exec('ROLLBACK').catch(() => {});
-    throw error;
-  }
+  });
 }
 
 /** Recorded files by name. */

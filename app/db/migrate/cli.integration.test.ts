@@ -154,9 +154,10 @@ describe('migrate CLI on PGlite', () => {
 
 describe('migrate CLI failures', () => {
   it('exits 2 naming the bad variable when the configuration is invalid', async () => {
-    const run = await runCli([], { PORT: 'abc' });
+    // One of its own: the API server's PORT is not the migration command's to check.
+    const run = await runCli([], { MIGRATION_LOCK_RETRIES: 'abc' });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('PORT="abc"');
+    expect(run.stderr).toContain('MIGRATION_LOCK_RETRIES="abc"');
     expect(run.stdout).toBe('');
   });
 

@@ -17,7 +17,7 @@
 // released; files applied and backfill batches committed before stay, and running the command
 // again goes on from there. A second signal while stopping exits at once with the same code.
 // A run the signal did not cut short (it had already finished) keeps its own code.
-import { type Config, loadConfigOrReport } from '../../config.ts';
+import { type MigrationConfig, migrationConfig } from '../../config/processes.ts';
 import { onStopSignals, signalExitCode } from '../../lifecycle/signals.ts';
 import { createLogger, type Logger } from '../../telemetry/logger.ts';
 import type { SqlSession } from '../database.ts';
@@ -67,7 +67,7 @@ function parseArgs(args: readonly string[]): Action | undefined {
   }
 }
 
-function settingsOf(config: Config): Partial<RunnerSettings> {
+function settingsOf(config: MigrationConfig): Partial<RunnerSettings> {
   return {
     ddlLockTimeoutMs: config.MIGRATION_LOCK_TIMEOUT_MS,
     statementTimeoutMs: config.MIGRATION_STATEMENT_TIMEOUT_MS,
@@ -84,7 +84,7 @@ async function main(args: readonly string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const config = loadConfigOrReport(process.env);
+  const config = migrationConfig.loadOrReport(process.env);
   if (!config) return 2;
   const logger = createLogger({ level: config.LOG_LEVEL });
   // In the Job's container this is PID 1, which ignores signals it has no handler for: without
@@ -138,7 +138,7 @@ function write(text: string): void {
 }
 
 async function withSession<T>(
-  config: Config,
+  config: MigrationConfig,
   signal: AbortSignal,
   logger: Logger,
   work: (session: SqlSession) => Promise<T>,

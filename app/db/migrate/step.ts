@@ -3,6 +3,7 @@
 import type { Logger } from '../../telemetry/logger.ts';
 import type { SqlSession } from '../database.ts';
 import type { RetryPolicy } from './retry.ts';
+import { inTransaction } from './transaction.ts';
 
 export interface StepOptions {
   /** Per attempt: how long DDL may queue for a lock (then 55P03, roll back, retry). */
@@ -34,15 +35,8 @@ export async function inStepTransaction<T>(
   options: StepOptions,
   work: () => Promise<T>,
 ): Promise<T> {
-  await session.exec('BEGIN');
-  try {
+  return inTransaction(session, async () => {
     await session.exec(timeoutSettings(options, 'LOCAL'));
-    const result = await work();
-    await session.exec('COMMIT');
-    return result;
-  } catch (error) {
-    // If even ROLLBACK fails the connection is gone, and the server rolls back on its own.
-    await session.exec('ROLLBACK').catch(() => {});
-    throw error;
-  }
+    return work();
+  });
 }

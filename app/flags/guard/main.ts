@@ -1,7 +1,7 @@
 // The rollout guard's entry: `npm run guard` (or `node app/flags/guard/main.ts`). A separate
 // process from the app, because it holds an Unleash ADMIN token that no app replica should
 // carry, and because one instance keeps the per-flag cooldown in one place. Run one replica.
-import { loadConfigOrReport } from '../../config.ts';
+import { guardConfig } from '../../config/processes.ts';
 import { createLogger } from '../../telemetry/logger.ts';
 import { createUnleashAdmin } from '../admin-api.ts';
 import { createCanaryRollback } from './canary-rollback.ts';
@@ -9,16 +9,8 @@ import { createRolloutGuard } from './guard.ts';
 import { helmRunner } from './helm.ts';
 import { guardNodeServer, guardServer } from './server.ts';
 
-function fail(message: string): never {
-  console.error(message);
-  process.exit(2);
-}
-
-const config = loadConfigOrReport(process.env) ?? process.exit(2);
-const missing = (
-  ['UNLEASH_ADMIN_URL', 'UNLEASH_ADMIN_TOKEN', 'GUARD_WEBHOOK_TOKEN'] as const
-).filter((name) => !config[name]);
-if (missing.length > 0) fail(`The rollout guard needs ${missing.join(', ')}.`);
+// Its admin URL and tokens are required by its configuration (app/config/guard.ts).
+const config = guardConfig.loadOrReport(process.env) ?? process.exit(2);
 
 const logger = createLogger({ level: config.LOG_LEVEL, redact: config.LOG_REDACT }).child({
   component: 'rollout-guard',
@@ -29,8 +21,8 @@ const audit = createLogger({ level: 'info', redact: config.LOG_REDACT }).child({
 });
 const guard = createRolloutGuard({
   admin: createUnleashAdmin({
-    url: config.UNLEASH_ADMIN_URL as string,
-    token: config.UNLEASH_ADMIN_TOKEN as string,
+    url: config.UNLEASH_ADMIN_URL,
+    token: config.UNLEASH_ADMIN_TOKEN,
     project: config.UNLEASH_PROJECT,
     environment: config.UNLEASH_ENVIRONMENT,
   }),
@@ -57,7 +49,7 @@ const canary = config.GUARD_HELM_RELEASE
 const server = guardNodeServer(
   guardServer({
     guard,
-    webhookToken: config.GUARD_WEBHOOK_TOKEN as string,
+    webhookToken: config.GUARD_WEBHOOK_TOKEN,
     alertNames: config.GUARD_ALERTS,
     dryRun: config.GUARD_DRY_RUN,
     ...(canary ? { canary } : {}),

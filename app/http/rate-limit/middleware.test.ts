@@ -1,7 +1,5 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import type { ApiVersionId } from '../../api/versions.ts';
-import type { AppEnv } from '../env.ts';
 import { createMemoryStore } from './memory-store.ts';
 import { type RateLimitOptions, rateLimit } from './middleware.ts';
 import type { RateLimitStore } from './store.ts';
@@ -9,40 +7,33 @@ import type { RateLimitStore } from './store.ts';
 const WINDOW_MS = 60_000;
 
 /**
- * The middleware over the in-process store on a clock the test moves. The version comes from
- * the path here, standing in for negotiation (app/api/negotiation.ts), which runs before it.
+ * The middleware over the in-process store on a clock the test moves. The policy is the path's
+ * version here, standing in for the API's negotiation, which runs before it in the app.
  */
 function limited(options: Partial<RateLimitOptions> = {}) {
   const clock = { now: 0 };
   const storeErrors: unknown[] = [];
-  const app = new Hono<AppEnv>();
-  app.use('/api/:version/*', async (c, next) => {
-    c.set('apiVersion', {
-      ok: true,
-      version: c.req.param('version') as ApiVersionId,
-      source: 'url',
-    });
-    await next();
-  });
+  const app = new Hono<{ Bindings: { peer?: string } }>();
   app.use(
     rateLimit({
       store: createMemoryStore(() => clock.now),
+      policy: (c) => /^\/api\/(v\d+)\//.exec(c.req.path)?.[1],
       limits: { v1: 2, v2: 3 },
       windowMs: WINDOW_MS,
       trustedProxyHops: 0,
+      peerAddress: (c) => c.env?.peer,
       onStoreError: (error) => storeErrors.push(error),
       ...options,
     }),
   );
   app.get('/api/:version/users', (c) => c.json([]));
   app.get('/health', (c) => c.text('ok'));
-  /** A request from `address`, as @hono/node-server passes the socket in env. */
+  /** A request from the TCP peer `address`, as the runtime's peerAddress reports it. */
   const request = (path: string, address = '198.51.100.1', headers: Record<string, string> = {}) =>
-    app.request(path, { headers }, { incoming: { socket: { remoteAddress: address } } });
-  /** A request as the edge entry passes it: the runtime's address under env.remoteAddress. */
-  const fromEdge = (path: string, address: string) =>
-    app.request(path, {}, { remoteAddress: address });
-  return { request, fromEdge, clock, storeErrors };
+    app.request(path, { headers }, { peer: address });
+  /** A request from a runtime that knows no peer address. */
+  const anonymous = (path: string) => app.request(path);
+  return { request, anonymous, clock, storeErrors };
 }
 
 /** The statuses of `count` requests sent one after another. */
@@ -113,11 +104,10 @@ describe('rateLimit', () => {
     expect(other.headers.get('ratelimit')).toBe('"v1";r=1;t=60');
   });
 
-  it('reads the address the edge entry passes', async () => {
-    const { fromEdge } = limited();
-    await statuses(2, () => fromEdge('/api/v1/users', '198.51.100.9'));
-    expect((await fromEdge('/api/v1/users', '198.51.100.9')).status).toBe(429);
-    expect((await fromEdge('/api/v1/users', '198.51.100.10')).status).toBe(200);
+  it('counts requests with no known peer in one shared bucket', async () => {
+    const { anonymous } = limited();
+    await statuses(2, () => anonymous('/api/v1/users'));
+    expect((await anonymous('/api/v1/users')).status).toBe(429);
   });
 
   it('keeps one bucket per version, each with its own limit', async () => {

@@ -13,6 +13,7 @@ import type { MigrationFile } from '../files.ts';
 import { retryOnLockTimeout } from '../retry.ts';
 import { parseStatements } from '../statements.ts';
 import { inStepTransaction, type StepOptions } from '../step.ts';
+import { inTransaction } from '../transaction.ts';
 import { advanceCheckpoint, markComplete, openCheckpoint } from './checkpoint.ts';
 
 /**
@@ -169,15 +170,10 @@ export async function runBackfill(
   }
 
   const durationMs = Math.round(performance.now() - started);
-  await session.exec('BEGIN');
-  try {
+  await inTransaction(session, async () => {
     await markComplete(session, file.name);
     await recordApplied(session, { file, startedAt, durationMs, release: options.release });
-    await session.exec('COMMIT');
-  } catch (error) {
-    await session.exec('ROLLBACK').catch(() => {});
-    throw error;
-  }
+  });
   logger.info(
     { backfill: file.name, rows, rowsTotal: checkpoint.rowsDone + rows, batches, durationMs },
     'backfill complete',

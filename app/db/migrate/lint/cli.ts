@@ -5,7 +5,7 @@
 // loudly, and under CI=true that is a failure.
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { loadConfigOrReport } from '../../../config.ts';
+import { migrationLintConfig } from '../../../config/processes.ts';
 import { listMigrationNames, MIGRATIONS_DIR } from '../files.ts';
 import { type LintProblem, lintMigration } from './lint.ts';
 import { findSquawk, squawkRunner } from './squawk.ts';
@@ -26,7 +26,7 @@ async function main(args: readonly string[]): Promise<number> {
     console.error('usage: npm run lint:migrations [-- file.sql ...]');
     return 2;
   }
-  const config = loadConfigOrReport(process.env);
+  const config = migrationLintConfig.loadOrReport(process.env);
   if (!config) return 2;
   const files =
     args.length > 0

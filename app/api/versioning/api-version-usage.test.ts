@@ -4,13 +4,12 @@
 import { Writable } from 'node:stream';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { createNegotiator } from '../api/negotiation.ts';
-import { createLogger } from '../telemetry/logger.ts';
-import { createMetrics } from '../telemetry/metrics.ts';
+import { requestedPath } from '../../http/path.ts';
+import { createLogger } from '../../telemetry/logger.ts';
+import { createMetrics } from '../../telemetry/metrics.ts';
+import { createNegotiator } from '../negotiation.ts';
 import { apiVersioning } from './api-version.ts';
 import { apiVersionUsage, publishSunsetDates } from './api-version-usage.ts';
-import type { AppEnv } from './env.ts';
-import { requestedPath } from './path.ts';
 
 function setup() {
   let now = new Date('2026-12-01T00:00:00Z');
@@ -31,7 +30,7 @@ function setup() {
     logger,
     clock: () => now,
   });
-  const app = new Hono<AppEnv>();
+  const app = new Hono();
   app.use(
     apiVersioning({
       negotiate: createNegotiator('v2', requestedPath),

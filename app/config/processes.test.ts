@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
-import { telemetryOptions } from './telemetry-options.ts';
+import { telemetryOptions } from '../telemetry-options.ts';
+import { ConfigError, type ProcessConfig } from './compose.ts';
+import { apiServerConfig, edgeTierConfig, guardConfig, migrationConfig } from './processes.ts';
+import type { Variables } from './variable.ts';
 
-function problemsOf(env: Record<string, string>): readonly string[] {
+const loadConfig = apiServerConfig.load;
+
+function problemsOf(
+  env: Record<string, string>,
+  process: ProcessConfig<Variables> = apiServerConfig,
+): readonly string[] {
   try {
-    loadConfig(env);
+    process.load(env);
   } catch (error) {
     if (error instanceof ConfigError) return error.problems;
     throw error;
@@ -12,7 +19,7 @@ function problemsOf(env: Record<string, string>): readonly string[] {
   throw new Error('expected a ConfigError');
 }
 
-describe('loadConfig', () => {
+describe('the API server configuration', () => {
   it('has working defaults for an empty environment', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
@@ -114,6 +121,54 @@ describe('HTTP server timeouts', () => {
   it('refuses a receive timeout below the headers timeout, as Node would', () => {
     expect(() => loadConfig({ HEADERS_TIMEOUT_MS: '20000', RECEIVE_TIMEOUT_MS: '15000' })).toThrow(
       /RECEIVE_TIMEOUT_MS=15000: expected at least HEADERS_TIMEOUT_MS/,
+    );
+  });
+});
+
+describe('one configuration per process', () => {
+  it('validates only what the process reads: a bad migration setting does not stop the API', () => {
+    expect(() => loadConfig({ MIGRATION_LOCK_RETRIES: 'many', GUARD_PORT: 'x' })).not.toThrow();
+    expect(problemsOf({ MIGRATION_LOCK_RETRIES: 'many' }, migrationConfig)[0]).toMatch(
+      /^MIGRATION_LOCK_RETRIES="many"/,
+    );
+    expect(Object.keys(edgeTierConfig.variables)).not.toContain('DATABASE_URL');
+    expect(Object.keys(apiServerConfig.variables)).not.toContain('UNLEASH_ADMIN_TOKEN');
+  });
+
+  it('requires what the guard exists to use, naming every missing one and hiding tokens', () => {
+    expect(problemsOf({}, guardConfig)).toEqual([
+      'UNLEASH_ADMIN_URL: required',
+      'UNLEASH_ADMIN_TOKEN: required',
+      'GUARD_WEBHOOK_TOKEN: required',
+    ]);
+    const problems = problemsOf(
+      {
+        UNLEASH_ADMIN_URL: 'http://unleash:4242/api/',
+        UNLEASH_ADMIN_TOKEN: 'admin-token',
+        GUARD_WEBHOOK_TOKEN: 'short',
+      },
+      guardConfig,
+    );
+    expect(problems).toEqual([
+      'GUARD_WEBHOOK_TOKEN=(value hidden): expected at least 16 characters',
+    ]);
+  });
+
+  it('requires the edge its origin', () => {
+    expect(problemsOf({}, edgeTierConfig)).toEqual(['EDGE_ORIGIN_URL: required']);
+    expect(edgeTierConfig.load({ EDGE_ORIGIN_URL: 'http://origin:80' }).EDGE_ORIGIN_URL).toBe(
+      'http://origin:80',
+    );
+  });
+
+  it('checks the contract gate window against the heartbeat in the migration command', () => {
+    expect(
+      problemsOf(
+        { HEARTBEAT_INTERVAL_MS: '30000', CONTRACT_GATE_WINDOW_MS: '60000' },
+        migrationConfig,
+      )[0],
+    ).toMatch(
+      /CONTRACT_GATE_WINDOW_MS=60000: expected at least 3 × HEARTBEAT_INTERVAL_MS \(90000\)/,
     );
   });
 });

@@ -9,6 +9,16 @@
 //   Link: rel="deprecation", rel="successor-version", rel="sunset"
 // After its sunset a version answers 410 everywhere, pointing at its successor.
 import type { Context, MiddlewareHandler } from 'hono';
+import { requestedPath } from '../../http/path.ts';
+import { problemResponse } from '../../http/problem.ts';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** Set on /api requests once their version is known. */
+    apiVersion: NegotiatedVersion;
+  }
+}
+
 import {
   describeSignal,
   type Negotiated,
@@ -16,17 +26,8 @@ import {
   routedPath,
   VERSION_HEADER,
   VERSION_PARAMETER,
-} from '../api/negotiation.ts';
-import {
-  type ApiVersion,
-  findVersion,
-  statusAt,
-  versionIds,
-  versionNumber,
-} from '../api/versions.ts';
-import type { AppEnv } from './env.ts';
-import { requestedPath } from './path.ts';
-import { problemResponse } from './problem.ts';
+} from '../negotiation.ts';
+import { type ApiVersion, findVersion, statusAt, versionIds, versionNumber } from '../versions.ts';
 
 function successorPath(path: string, version: ApiVersion): string | undefined {
   if (!version.successor) return undefined;
@@ -55,7 +56,7 @@ function contentLocation(url: string, routed: string): string {
 const REPRESENTS_TARGET = new Set(['GET', 'HEAD', 'PATCH']);
 const VARY = `${VERSION_HEADER}, Accept`;
 
-function failure(c: Context<AppEnv>, negotiated: Exclude<Negotiated, { ok: true }>): Response {
+function failure(c: Context, negotiated: Exclude<Negotiated, { ok: true }>): Response {
   const headers = { Vary: VARY };
   const supportedVersions = versionIds;
   const supported = versionIds.join(', ');
@@ -90,13 +91,13 @@ export interface ApiVersioningOptions {
   negotiate: (request: Request) => Negotiated | undefined;
   clock: () => Date;
   /** Called for each request whose version is known, retired ones included (usage metric). */
-  onUse?: (negotiated: NegotiatedVersion, c: Context<AppEnv>) => void;
+  onUse?: (negotiated: NegotiatedVersion, c: Context) => void;
   /** Called for each request to a deprecated version (metrics, sampled logs). */
-  onDeprecatedUse?: (version: ApiVersion, path: string, c: Context<AppEnv>) => void;
+  onDeprecatedUse?: (version: ApiVersion, path: string, c: Context) => void;
 }
 
-export function apiVersioning(options: ApiVersioningOptions): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+export function apiVersioning(options: ApiVersioningOptions): MiddlewareHandler {
+  return async function apiVersioning(c, next) {
     const negotiated = options.negotiate(c.req.raw);
     if (!negotiated) return next();
     if (!negotiated.ok) return failure(c, negotiated);

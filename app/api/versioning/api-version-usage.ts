@@ -5,15 +5,14 @@
 // client per LOG_INTERVAL_MS, saying how many it left out — so a busy old client cannot flood
 // the logs, and a rare one is still seen.
 import type { Context } from 'hono';
-import type { Negotiated } from '../api/negotiation.ts';
-import { isDocumentationPath } from '../api/openapi/documentation-path.ts';
-import { type ApiVersion, apiVersions } from '../api/versions.ts';
-import type { LineLogger } from '../telemetry/line-logger.ts';
-import type { RecordingMetrics } from '../telemetry/metrics.ts';
-import { CLIENT_NAME_HEADER, clientName } from './api-client.ts';
-import type { AppEnv } from './env.ts';
-import { requestedPath } from './path.ts';
-import { routeTemplate } from './route.ts';
+import { CLIENT_NAME_HEADER, clientName } from '../../http/api-client.ts';
+import { requestedPath } from '../../http/path.ts';
+import { routeTemplate } from '../../http/route.ts';
+import type { LineLogger } from '../../telemetry/line-logger.ts';
+import type { RecordingMetrics } from '../../telemetry/metrics.ts';
+import type { Negotiated } from '../negotiation.ts';
+import { isDocumentationPath } from '../openapi/documentation-path.ts';
+import { type ApiVersion, apiVersions } from '../versions.ts';
 
 const LOG_INTERVAL_MS = 60_000;
 
@@ -26,13 +25,13 @@ export interface ApiVersionUsageOptions {
 }
 
 export interface ApiVersionUsage {
-  onUse(negotiated: Extract<Negotiated, { ok: true }>, c: Context<AppEnv>): void;
-  onDeprecatedUse(version: ApiVersion, path: string, c: Context<AppEnv>): void;
+  onUse(negotiated: Extract<Negotiated, { ok: true }>, c: Context): void;
+  onDeprecatedUse(version: ApiVersion, path: string, c: Context): void;
 }
 
 export function apiVersionUsage(options: ApiVersionUsageOptions): ApiVersionUsage {
   const known = new Set(options.clientNames);
-  const client = (c: Context<AppEnv>) =>
+  const client = (c: Context) =>
     clientName(known, c.req.header(CLIENT_NAME_HEADER), c.req.header('user-agent'));
   // Keyed by version and client name: both bounded, so this map is too.
   const sampling = new Map<string, { loggedAt: number; suppressed: number }>();

@@ -1,20 +1,19 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import type { FlagContext } from '../flags/flags.ts';
-import type { AppEnv } from './env.ts';
 import { flagContext } from './flag-context.ts';
 
-/** The flag context a request gets, sent from `socket` as @hono/node-server passes it. */
+/** The flag context a request gets from the TCP peer `peer`, as the runtime reports it. */
 async function contextOf(
   headers: Record<string, string>,
   trustedProxyHops = 0,
-  socket: string | null = '198.51.100.1',
+  peer: string | null = '198.51.100.1',
 ): Promise<FlagContext> {
-  const app = new Hono<AppEnv>();
-  app.get('/', (c) => c.json(flagContext(c, trustedProxyHops)));
-  const env =
-    socket === undefined ? undefined : { incoming: { socket: { remoteAddress: socket } } };
-  return (await app.request('/', { headers }, env)).json();
+  const app = new Hono();
+  app.get('/', (c) =>
+    c.json(flagContext(c, { trustedProxyHops, peerAddress: () => peer ?? undefined })),
+  );
+  return (await app.request('/', { headers })).json();
 }
 
 describe('flagContext', () => {
