@@ -51,7 +51,7 @@ export interface ClusterState {
   history: Revision[];
 }
 
-export interface Revision {
+interface Revision {
   revision: number;
   status: 'deployed' | 'superseded' | 'failed';
   rendered: readonly K8sObject[];
