@@ -2,11 +2,12 @@
 // Deployment controller (ReplicaSets by pod-template hash; RollingUpdate with maxSurge,
 // maxUnavailable, minReadySeconds and readiness; scale up and down), the endpoints controller
 // (each Service's ready pods matching its selector, recomputed on every change and handed to
-// HAProxy after a propagation lag), and the Job controller for hook Jobs (backoffLimit,
+// HAProxy after a propagation lag), the Gateway's data plane (the HTTPRoute's backendRefs and
+// weights, applied with the same lag), and the Job controller for hook Jobs (backoffLimit,
 // podFailurePolicy exit codes, activeDeadlineSeconds). It is the Executor the Helm 4 model drives.
 
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CHART, parseManifests, type SetValues, setArgs } from '../chart/helm.ts';
@@ -25,7 +26,14 @@ import {
 } from './helm4-model.ts';
 import { Pod, runToCompletion } from './kubelet.ts';
 import { type K8sObject, keyOf, selects } from './manifests.ts';
-import { imageTag, resolveEnv, rewriteServiceUrls, templateHash } from './pods.ts';
+import {
+  imageTag,
+  mountedFiles,
+  resolveEnv,
+  rewriteMountPaths,
+  rewriteServiceUrls,
+  templateHash,
+} from './pods.ts';
 
 export interface ClusterInit {
   /** Where logs go (one file per pod and Job run). */
@@ -55,6 +63,12 @@ interface DeploymentRecord {
 
 const TICK_MS = 200;
 
+/** The backend of HAProxy's Gateway front. */
+const GATEWAY_BACKEND = 'gw-endpoints';
+
+/** Called with a Service's endpoints each time they reach the proxies (after the lag). */
+export type EndpointsListener = (service: string, endpoints: Endpoint[]) => void;
+
 function resolveIntOrPercent(value: string | number | undefined, of: number, roundUp: boolean) {
   if (value === undefined) return Math.max(1, Math.floor(of / 4));
   if (typeof value === 'number') return value;
@@ -68,6 +82,14 @@ export class Cluster implements Executor {
   readonly proxy: HaProxy;
   readonly deployments = new Map<string, DeploymentRecord>();
   readonly events: { at: number; what: string }[] = [];
+  /** Every hook Job and Pod run, with its log file: a Job's verdict is read from it. */
+  readonly runs: {
+    name: string;
+    log: string;
+    status: number | string;
+    from: number;
+    to: number;
+  }[] = [];
   private readonly init: ClusterInit;
   private readonly subnet: string;
   private nextIp = 2;
@@ -75,6 +97,9 @@ export class Cluster implements Executor {
   private jobRuns = 0;
   private timer: NodeJS.Timeout;
   private stopped = false;
+  /** Names outside the release (another namespace's Service) → their address here. */
+  private readonly otherServices = new Map<string, string>();
+  private readonly endpointsListeners: EndpointsListener[] = [];
 
   private constructor(init: ClusterInit, proxy: HaProxy) {
     this.init = init;
@@ -95,6 +120,19 @@ export class Cluster implements Executor {
     this.events.push({ at: Date.now(), what });
     // REHEARSAL_VERBOSE=1 follows a rehearsal live.
     if (process.env.REHEARSAL_VERBOSE) process.stderr.write(`[rehearsal] ${what}\n`);
+  }
+
+  /**
+   * A Service outside the release (`http://<name>.<namespace>:<port>` in a value) reachable at
+   * this address, e.g. the monitoring namespace's Prometheus.
+   */
+  addOtherService(name: string, address: string): void {
+    this.otherServices.set(name, address);
+  }
+
+  /** What a watcher of EndpointSlices sees (a ServiceMonitor's Prometheus), with the same lag. */
+  onEndpoints(listener: EndpointsListener): void {
+    this.endpointsListeners.push(listener);
   }
 
   // ---- helm, through the model ----
@@ -214,9 +252,20 @@ export class Cluster implements Executor {
     deadlineMs: number,
   ): Promise<number | string> {
     const container = spec.containers[0];
-    const env = this.containerEnv(container, '127.0.0.1');
-    const log = join(this.init.dir, 'pods', `${owner.metadata.name}-${++this.jobRuns}.log`);
+    const run = ++this.jobRuns;
+    // Mounted ConfigMaps and Secrets become files in a folder of the run's own; values that
+    // name a path under a mount are rewritten to it (a process cannot mount at /etc).
+    const mounts = new Map<string, string>();
+    for (const file of mountedFiles(spec, container, this.state.objects)) {
+      const local = join(this.init.dir, 'volumes', `${owner.metadata.name}-${run}`, file.volume);
+      mkdirSync(local, { recursive: true });
+      writeFileSync(join(local, file.key), file.content);
+      mounts.set(file.mountPath, local);
+    }
+    const env = rewriteMountPaths(this.containerEnv(container, '127.0.0.1'), mounts);
+    const log = join(this.init.dir, 'pods', `${owner.metadata.name}-${run}.log`);
     this.note(`run ${keyOf(owner)}`);
+    const from = Date.now();
     const status = await runToCompletion(
       container,
       env,
@@ -224,6 +273,7 @@ export class Cluster implements Executor {
       log,
       Math.max(deadlineMs, 1_000),
     );
+    this.runs.push({ name: owner.metadata.name, log, status, from, to: Date.now() });
     this.note(`${keyOf(owner)} exited ${status}`);
     if (status !== 0) this.note(readFileSync(log, 'utf8').slice(-2_000));
     return status;
@@ -233,8 +283,9 @@ export class Cluster implements Executor {
 
   // biome-ignore lint/suspicious/noExplicitAny: a rendered container spec
   private containerEnv(container: any, ip: string): Record<string, string> {
-    const env = rewriteServiceUrls(resolveEnv(container, this.state.objects), (service) =>
-      this.proxy.serviceAddress(service),
+    const env = rewriteServiceUrls(
+      resolveEnv(container, this.state.objects),
+      (service) => this.proxy.serviceAddress(service) ?? this.otherServices.get(service),
     );
     return {
       PATH: process.env.PATH ?? '',
@@ -402,7 +453,35 @@ export class Cluster implements Executor {
     return endpoints;
   }
 
-  /** Endpoints now, handed to the proxies after the propagation lag. */
+  /**
+   * The Gateway's servers: every HTTPRoute backendRef's endpoints, each weighted by its ref's
+   * weight shared among them (a Gateway picks a ref by weight, then an endpoint), in HAProxy's
+   * 1–256. A ref of weight 0 gets no traffic; without an HTTPRoute the Gateway has no backends.
+   */
+  gatewayEndpoints(): Endpoint[] {
+    const weights = new Map<string, Endpoint>();
+    for (const object of this.state.objects.values()) {
+      if (object.kind !== 'HTTPRoute') continue;
+      for (const rule of object.spec.rules ?? [])
+        for (const ref of rule.backendRefs ?? []) {
+          const weight = ref.weight ?? 1;
+          const endpoints = this.endpointsOf(this.state.objects.get(`Service/${ref.name}`));
+          if (weight === 0 || endpoints.length === 0) continue;
+          for (const endpoint of endpoints) {
+            const key = `${endpoint.ip}:${endpoint.port}`;
+            const share = (weight * 256) / 100 / endpoints.length;
+            const before = weights.get(key)?.weight ?? 0;
+            weights.set(key, { ...endpoint, weight: before + share });
+          }
+        }
+    }
+    return [...weights.values()].map((endpoint) => ({
+      ...endpoint,
+      weight: Math.min(256, Math.max(1, Math.round(endpoint.weight ?? 1))),
+    }));
+  }
+
+  /** Endpoints now, handed to the proxies (and to endpoint watchers) after the propagation lag. */
   private syncEndpoints(): void {
     const lag = this.init.endpointLagMs ?? 1_000;
     const snapshot = new Map<string, Endpoint[]>();
@@ -412,10 +491,15 @@ export class Cluster implements Executor {
       'ing-endpoints',
       this.endpointsOf(this.state.objects.get(`Service/${this.init.ingressService}`)),
     );
+    snapshot.set(GATEWAY_BACKEND, this.gatewayEndpoints());
     setTimeout(() => {
       if (this.stopped) return;
-      for (const [backend, endpoints] of snapshot)
+      for (const [backend, endpoints] of snapshot) {
         void this.proxy.setEndpoints(backend, endpoints).catch((error) => this.note(String(error)));
+        if (backend.startsWith('svc-'))
+          for (const listener of this.endpointsListeners)
+            listener(backend.slice('svc-'.length), endpoints);
+      }
     }, lag);
   }
 

@@ -2,8 +2,11 @@
 // listener like kube-proxy: a connection is pinned to the pod it reached, nothing is retried, and
 // an endpoint that goes away keeps its established connections. The ingress front is L7 like
 // ingress-nginx: it talks to the Service's endpoints directly, appends X-Forwarded-For, keeps
-// upstream connections alive and retries only connections that never opened. Backends are
-// rewritten at runtime over the admin socket (no reload), from slots declared up front.
+// upstream connections alive and retries only connections that never opened. The Gateway is
+// the same kind of L7 front whose servers carry weights: a Gateway API implementation picks one
+// of the HTTPRoute's backendRefs by weight for every request, then one of that Service's
+// endpoints. Backends are rewritten at runtime over the admin socket (no reload), from slots
+// declared up front; so are weights.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -17,6 +20,8 @@ const SLOTS = 12;
 export interface Endpoint {
   ip: string;
   port: number;
+  /** The server's share among its backend's (HAProxy's 1–256); absent: HAProxy's default 1. */
+  weight?: number;
 }
 
 export interface ProxyConfig {
@@ -24,6 +29,30 @@ export interface ProxyConfig {
   services: Record<string, number>;
   /** The Service the ingress routes to, and the ingress port. */
   ingress?: { service: string; port: number };
+  /** The Gateway's port (its backends come from the HTTPRoute, not from one Service). */
+  gateway?: number;
+}
+
+/** The L7 front of the ingress and of the Gateway, one `frontend` and its `backend`. */
+function httpFront(name: string, backend: string, port: number, slots: string): string[] {
+  return [
+    `frontend ${name}`,
+    '  mode http',
+    `  bind 127.0.0.1:${port}`,
+    '  option forwardfor',
+    `  default_backend ${backend}`,
+    `backend ${backend}`,
+    '  mode http',
+    // Each request is balanced on its own (no stickiness to the last server), by weight.
+    '  balance roundrobin',
+    // ingress-nginx's proxy_next_upstream "error timeout": a connection that failed to open
+    // is tried on another endpoint; a request that reached a pod is never replayed.
+    '  retries 2',
+    '  option redispatch 1',
+    '  retry-on conn-failure',
+    '  http-reuse safe',
+    `  ${slots}`,
+  ];
 }
 
 export function haproxyConfig(socket: string, config: ProxyConfig): string {
@@ -50,23 +79,8 @@ export function haproxyConfig(socket: string, config: ProxyConfig): string {
       `  ${slots}`,
     );
   if (config.ingress)
-    lines.push(
-      'frontend ingress',
-      '  mode http',
-      `  bind 127.0.0.1:${config.ingress.port}`,
-      '  option forwardfor',
-      '  default_backend ing-endpoints',
-      'backend ing-endpoints',
-      '  mode http',
-      '  balance roundrobin',
-      // ingress-nginx's proxy_next_upstream "error timeout": a connection that failed to open
-      // is tried on another endpoint; a request that reached a pod is never replayed.
-      '  retries 2',
-      '  option redispatch 1',
-      '  retry-on conn-failure',
-      '  http-reuse safe',
-      `  ${slots}`,
-    );
+    lines.push(...httpFront('ingress', 'ing-endpoints', config.ingress.port, slots));
+  if (config.gateway) lines.push(...httpFront('gateway', 'gw-endpoints', config.gateway, slots));
   return `${lines.join('\n')}\n`;
 }
 
@@ -88,6 +102,7 @@ export class HaProxy {
     const ports: ProxyConfig = { services: {} };
     for (const service of services) ports.services[service] = await freePort();
     if (ingressService) ports.ingress = { service: ingressService, port: await freePort() };
+    ports.gateway = await freePort();
     const file = join(dir, 'haproxy.cfg');
     // A short path: a unix socket's path may not exceed ~100 bytes.
     const socket = join(mkdtempSync(join(tmpdir(), 'myapp-haproxy-')), 'admin.sock');
@@ -125,6 +140,11 @@ export class HaProxy {
     return this.ports.ingress ? `http://127.0.0.1:${this.ports.ingress.port}` : undefined;
   }
 
+  /** The Gateway's listener (host:port), where the HTTPRoute's weights apply. */
+  get gatewayAddress(): string | undefined {
+    return this.ports.gateway ? `127.0.0.1:${this.ports.gateway}` : undefined;
+  }
+
   /** One runtime API call (commands may be joined with `;`). */
   command(text: string): Promise<string> {
     return new Promise((resolve, reject) => {
@@ -159,12 +179,21 @@ export class HaProxy {
         }
       });
       for (const endpoint of endpoints) {
-        if (slots.some((slot) => same(slot, endpoint))) continue;
+        const kept = slots.findIndex((slot) => same(slot, endpoint));
+        if (kept !== -1) {
+          if (endpoint.weight !== undefined && endpoint.weight !== slots[kept]?.weight)
+            commands.push(`set server ${backend}/ep${kept + 1} weight ${endpoint.weight}`);
+          slots[kept] = endpoint;
+          continue;
+        }
         const free = slots.indexOf(undefined);
         if (free === -1) throw new Error(`${backend}: more than ${SLOTS} endpoints`);
         slots[free] = endpoint;
         commands.push(
           `set server ${backend}/ep${free + 1} addr ${endpoint.ip} port ${endpoint.port}`,
+          ...(endpoint.weight === undefined
+            ? []
+            : [`set server ${backend}/ep${free + 1} weight ${endpoint.weight}`]),
           `set server ${backend}/ep${free + 1} state ready`,
         );
       }

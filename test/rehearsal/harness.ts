@@ -16,6 +16,7 @@ import { checkAcknowledgedWrites, Load, type Target } from './load.ts';
 import type { K8sObject } from './manifests.ts';
 import { CURRENT_TAG, codeDirFor } from './releases.ts';
 import {
+  type ExpectedFailureRule,
   failed,
   failureKinds,
   figures,
@@ -56,6 +57,8 @@ export class Rehearsal {
   private readonly startedAt = Date.now();
   private readonly scenario: string;
   private endpointLagMs = DEFAULT_ENDPOINT_LAG_MS;
+  /** The values of the last command that succeeded: what a rollback returns to. */
+  private deployedValues: SetValues = {};
 
   private constructor(
     scenario: string,
@@ -139,6 +142,7 @@ export class Rehearsal {
       const outcome = await this.cluster.install(this.values, options);
       if (!outcome.ok) throw new HelmFailed(outcome.error?.message);
     }
+    this.deployedValues = { ...this.values };
     // --wait returns once the pods are ready; the endpoints reach the proxies a lag later. Users
     // arrive after the install, not during it.
     await sleep(this.endpointLagMs + 500);
@@ -148,27 +152,42 @@ export class Rehearsal {
   async upgrade(set: SetValues, options: HelmOptions = { wait: true }): Promise<Outcome> {
     const values = { ...this.values, ...set };
     const outcome = await this.cluster.upgrade(values, options);
-    // Helm records a failed upgrade's values too; the next command reuses them.
-    this.values = values;
+    // Helm records a failed upgrade's values too; the next command reuses them, unless Helm
+    // rolled back, which makes the revision it returned to (and its values) the newest again.
+    if (outcome.ok) this.deployedValues = values;
+    this.values = outcome.rollback?.ok ? { ...this.deployedValues } : values;
     return outcome;
   }
 
+  /**
+   * The standard load: by default 70 % through the main Service, 30 % through the ingress;
+   * `gatewayShare` sends a share through the Gateway instead (where the HTTPRoute's weights
+   * apply), taken from the Service's.
+   */
   startLoad(
-    options: { clients?: number; ratePerSecond?: number; ingressShare?: number } = {},
+    options: {
+      clients?: number;
+      ratePerSecond?: number;
+      ingressShare?: number;
+      gatewayShare?: number;
+    } = {},
   ): Load {
     const proxy = this.cluster.proxy;
+    const ingressShare = options.ingressShare ?? 0.3;
+    const gatewayShare = options.gatewayShare ?? 0;
     const targets: Target[] = [
       {
         via: 'service',
         address: proxy.serviceAddress('myapp') as string,
-        share: 1 - (options.ingressShare ?? 0.3),
+        share: 1 - ingressShare - gatewayShare,
       },
       {
         via: 'ingress',
         address: (proxy.ingressUrl as string).replace('http://', ''),
-        share: options.ingressShare ?? 0.3,
+        share: ingressShare,
       },
-    ];
+      { via: 'gateway', address: proxy.gatewayAddress as string, share: gatewayShare },
+    ].filter((target) => target.share > 0);
     this.load = new Load(targets, {
       clients: options.clients ?? 40,
       ratePerSecond: options.ratePerSecond ?? 30,
@@ -219,8 +238,14 @@ export class Rehearsal {
     }
   }
 
-  /** Stops the load, checks every acknowledged write, writes the report. */
-  async finish(extra: { ok?: boolean } = {}): Promise<ScenarioReport> {
+  /**
+   * Stops the load, checks every acknowledged write, writes the report. `expected` names the
+   * failures the scenario provokes (which samples they are, and their bound): they are reported
+   * apart, and the report is ok only when they stay within the bound and nothing else failed.
+   */
+  async finish(
+    extra: { ok?: boolean; expected?: ExpectedFailureRule; details?: Record<string, unknown> } = {},
+  ): Promise<ScenarioReport> {
     const load = this.load;
     if (!load) throw new Error('no load was started');
     await load.stop();
@@ -231,9 +256,18 @@ export class Rehearsal {
     );
     const failures = load.samples.filter(failed).length;
     const lostWrites = lost.missing.length + lost.wrongUpdates.length;
+    const expected = extra.expected;
+    const expectedCount = expected
+      ? load.samples.filter((sample) => failed(sample) && expected.matches(sample)).length
+      : 0;
+    const unexpected = failures - expectedCount;
     const report: ScenarioReport = {
       scenario: this.scenario,
-      ok: (extra.ok ?? true) && failures === 0 && lostWrites === 0,
+      ok:
+        (extra.ok ?? true) &&
+        unexpected === 0 &&
+        lostWrites === 0 &&
+        (!expected || expectedCount <= expected.bound),
       durationSeconds: Math.round((Date.now() - this.startedAt) / 100) / 10,
       requests: load.samples.length,
       failures,
@@ -244,6 +278,20 @@ export class Rehearsal {
         99,
       ),
       failureKinds: failureKinds(load.samples),
+      ...(expected
+        ? {
+            expectedFailures: {
+              reason: expected.reason,
+              observed: expectedCount,
+              bound: expected.bound,
+              formula: expected.formula,
+            },
+            unexpectedFailureKinds: failureKinds(
+              load.samples.filter((sample) => !expected.matches(sample)),
+            ),
+          }
+        : {}),
+      ...(extra.details ? { details: extra.details } : {}),
       failedSamples: load.samples.filter(failed).slice(0, 40),
       acknowledgedWrites: load.created.length,
       notes: [

@@ -131,6 +131,44 @@ describe('the Helm 4 model', () => {
     expect(outcome.events.some((e) => e.type === 'apply')).toBe(false);
   });
 
+  it('--rollback-on-failure: a failed post-upgrade hook rolls back to the last deployed revision', async () => {
+    const state = emptyCluster();
+    const executor = recordingExecutor();
+    const v1 = [deployment('d', 2), object('Service', 'weights', { spec: { weight: 0 } })];
+    expect((await helmInstall(state, v1, executor)).ok).toBe(true);
+    // A failed upgrade without the flag stays failed, and is a revision of its own.
+    executor.runHookJob = async () => {
+      throw new Error('exit 1');
+    };
+    const analysed = [
+      deployment('d', 2),
+      object('Service', 'weights', { spec: { weight: 5 } }),
+      hook('Job', 'analysis', 'post-upgrade', 5, jobAs('default')),
+    ];
+    const plain = await helmUpgrade(state, analysed, executor, { wait: true });
+    expect(plain.ok).toBe(false);
+    expect(plain.rollback).toBeUndefined();
+    expect(state.objects.get('Service/weights')?.spec.weight).toBe(5);
+    expect(state.history.map((r) => `${r.revision} ${r.status}`)).toEqual([
+      '1 deployed',
+      '2 failed',
+    ]);
+    executor.ran.length = 0;
+    const atomic = await helmUpgrade(state, analysed, executor, { rollbackOnFailure: true });
+    expect(atomic.error?.reason).toBe('hook-failed');
+    expect(atomic.rollback).toMatchObject({ to: 1, ok: true });
+    // The hook ran after the weights were applied; the rollback applied revision 1 and waited.
+    expect(executor.ran).toEqual(['deployment d=2', 'wait', 'deployment d=2', 'wait']);
+    expect(state.objects.get('Service/weights')?.spec.weight).toBe(0);
+    expect(state.history.map((r) => `${r.revision} ${r.status}`)).toEqual([
+      '1 superseded',
+      '2 failed',
+      '3 failed',
+      '4 deployed',
+    ]);
+    expect(state.revision).toBe(4);
+  });
+
   it('refuses Deployment pods whose ServiceAccount the release does not create', async () => {
     const d = object('Deployment', 'd', { spec: { replicas: 2, ...jobAs('missing') } });
     const outcome = await helmInstall(emptyCluster(), [d], recordingExecutor());

@@ -14,6 +14,10 @@
 //   scaled it, the HPA controller owns it, and Helm applying a different value conflicts unless
 //   `--force-conflicts` is given. A field Helm owned alone and no longer applies is removed, so
 //   the Deployment falls back to 1 replica until the HPA acts.
+// - `helm upgrade --rollback-on-failure` (Helm 4's `--atomic`, which implies `--wait`): every
+//   upgrade is a revision, a failed one too; when the upgrade fails (a hook, `--wait`), Helm rolls
+//   back to the newest revision that was deployed or superseded: its rollback hooks, its objects
+//   applied again and waited for, as a new revision.
 //
 // The model does not run anything itself: an Executor runs hook Jobs and rolls Deployments, so
 // the same order drives both the unit tests (a recording executor) and the rehearsal (real
@@ -43,6 +47,14 @@ export interface ClusterState {
   /** How the release was last applied; Helm 4 installs server-side, upgrades keep the method. */
   applyMethod: 'server-side' | 'client-side' | undefined;
   revision: number;
+  /** Every revision, oldest first, with what it rendered (a rollback applies it again). */
+  history: Revision[];
+}
+
+interface Revision {
+  revision: number;
+  status: 'deployed' | 'superseded' | 'failed';
+  rendered: readonly K8sObject[];
 }
 
 export function emptyCluster(): ClusterState {
@@ -53,6 +65,7 @@ export function emptyCluster(): ClusterState {
     replicasOwners: new Map(),
     applyMethod: undefined,
     revision: 0,
+    history: [],
   };
 }
 
@@ -65,6 +78,8 @@ export interface HelmOptions {
   clientSide?: boolean;
   /** `--timeout` (Helm's default is 5 minutes). */
   timeoutSeconds?: number;
+  /** `--rollback-on-failure` (upgrade): a failed upgrade is rolled back; implies `--wait`. */
+  rollbackOnFailure?: boolean;
 }
 
 /** Runs what the control plane would run. Each method throws when the thing fails. */
@@ -91,7 +106,8 @@ type Event =
   | { type: 'hook-deleted'; object: string }
   | { type: 'apply'; objects: string[]; deleted: string[] }
   | { type: 'wait' }
-  | { type: 'replicas-reset'; deployment: string; to: number };
+  | { type: 'replicas-reset'; deployment: string; to: number }
+  | { type: 'rollback'; to: number };
 
 export class HelmError extends Error {
   readonly reason: 'admission' | 'conflict' | 'hook-failed' | 'wait';
@@ -107,6 +123,8 @@ export interface Outcome {
   events: Event[];
   /** Things a cluster would do that cost capacity although the command succeeded. */
   disruptions: string[];
+  /** `--rollback-on-failure` after a failed upgrade: the revision it returned to, and how. */
+  rollback?: { to: number; ok: boolean; error?: HelmError; ms: number };
 }
 
 /** Why a pod of this workload cannot start given what exists now, or undefined when it can. */
@@ -202,7 +220,14 @@ function applyReplicas(
 async function runHooks(
   state: ClusterState,
   rendered: readonly K8sObject[],
-  phase: 'pre-install' | 'post-install' | 'pre-upgrade' | 'post-upgrade' | 'test',
+  phase:
+    | 'pre-install'
+    | 'post-install'
+    | 'pre-upgrade'
+    | 'post-upgrade'
+    | 'pre-rollback'
+    | 'post-rollback'
+    | 'test',
   executor: Executor,
   events: Event[],
 ): Promise<void> {
@@ -292,7 +317,11 @@ async function applyAndWait(
   }
 }
 
-async function attempt(body: () => Promise<void>, events: Event[], disruptions: string[]) {
+async function attempt(
+  body: () => Promise<void>,
+  events: Event[],
+  disruptions: string[],
+): Promise<Outcome> {
   try {
     await body();
     return { ok: true, events, disruptions };
@@ -317,13 +346,63 @@ export function helmInstall(
       await applyAndWait(state, rendered, options, executor, events, disruptions);
       await runHooks(state, rendered, 'post-install', executor, events);
       state.revision = 1;
+      state.history = [{ revision: 1, status: 'deployed', rendered }];
     },
     events,
     disruptions,
   );
 }
 
-export function helmUpgrade(
+/** A new revision: it becomes the deployed one, or is recorded as failed. */
+function record(state: ClusterState, rendered: readonly K8sObject[], ok: boolean): void {
+  state.revision += 1;
+  if (ok)
+    for (const revision of state.history)
+      if (revision.status === 'deployed') revision.status = 'superseded';
+  state.history.push({ revision: state.revision, status: ok ? 'deployed' : 'failed', rendered });
+}
+
+/** Helm's rollback to the newest revision that was deployed or superseded. */
+async function rollBack(
+  state: ClusterState,
+  executor: Executor,
+  options: HelmOptions,
+  events: Event[],
+  disruptions: string[],
+): Promise<NonNullable<Outcome['rollback']>> {
+  const started = Date.now();
+  const target = [...state.history]
+    .reverse()
+    .find((revision) => revision.status === 'deployed' || revision.status === 'superseded');
+  if (!target)
+    return {
+      to: 0,
+      ok: false,
+      error: new HelmError('no successful release to roll back to', 'hook-failed'),
+      ms: 0,
+    };
+  events.push({ type: 'rollback', to: target.revision });
+  const outcome = await attempt(
+    async () => {
+      await runHooks(state, target.rendered, 'pre-rollback', executor, events);
+      await applyAndWait(
+        state,
+        target.rendered,
+        { ...options, wait: true },
+        executor,
+        events,
+        disruptions,
+      );
+      await runHooks(state, target.rendered, 'post-rollback', executor, events);
+    },
+    events,
+    disruptions,
+  );
+  record(state, target.rendered, outcome.ok);
+  return { to: target.revision, ok: outcome.ok, error: outcome.error, ms: Date.now() - started };
+}
+
+export async function helmUpgrade(
   state: ClusterState,
   rendered: readonly K8sObject[],
   executor: Executor,
@@ -331,16 +410,20 @@ export function helmUpgrade(
 ): Promise<Outcome> {
   const events: Event[] = [];
   const disruptions: string[] = [];
-  return attempt(
+  const wait = options.wait || options.rollbackOnFailure;
+  const outcome = await attempt(
     async () => {
       await runHooks(state, rendered, 'pre-upgrade', executor, events);
-      await applyAndWait(state, rendered, options, executor, events, disruptions);
+      await applyAndWait(state, rendered, { ...options, wait }, executor, events, disruptions);
       await runHooks(state, rendered, 'post-upgrade', executor, events);
-      state.revision += 1;
     },
     events,
     disruptions,
   );
+  record(state, rendered, outcome.ok);
+  if (!outcome.ok && options.rollbackOnFailure)
+    outcome.rollback = await rollBack(state, executor, options, events, disruptions);
+  return outcome;
 }
 
 /** `helm test`: the test hooks of the last applied render, in order. */

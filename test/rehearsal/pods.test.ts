@@ -1,6 +1,7 @@
 // The rehearsal's stand-ins on their own: a container's environment, command and ports as the
-// kubelet resolves them, cluster DNS rewritten to local addresses, the preStop sleep of an exec
-// hook, and the HAProxy configuration (checked by haproxy itself).
+// kubelet resolves them, cluster DNS rewritten to local addresses, mounted ConfigMaps and Secrets
+// as files, the preStop sleep of an exec hook, and the HAProxy configuration (checked by haproxy
+// itself).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,8 +16,10 @@ import {
   commandOf,
   IMAGE_CMD,
   imageTag,
+  mountedFiles,
   resolveEnv,
   resolvePort,
+  rewriteMountPaths,
   rewriteServiceUrls,
 } from './pods.ts';
 
@@ -101,6 +104,34 @@ describe('a container as the kubelet resolves it', () => {
     });
   });
 
+  it('projects mounted ConfigMaps and Secrets as files, and moves paths under a mount', () => {
+    const spec = {
+      volumes: [
+        { name: 'spec', configMap: { name: 'app' } },
+        { name: 'creds', secret: { secretName: 'db' } },
+        { name: 'unused', configMap: { name: 'app' } },
+      ],
+    };
+    const container = {
+      volumeMounts: [
+        { name: 'spec', mountPath: '/etc/myapp/analysis' },
+        { name: 'creds', mountPath: '/var/run/db' },
+      ],
+    };
+    expect(mountedFiles(spec, container, objects)).toEqual([
+      { volume: 'spec', mountPath: '/etc/myapp/analysis', key: 'LOG_LEVEL', content: 'info' },
+      { volume: 'spec', mountPath: '/etc/myapp/analysis', key: 'A', content: '1' },
+      { volume: 'creds', mountPath: '/var/run/db', key: 'URL', content: 'postgres://x' },
+    ]);
+    const mounts = new Map([['/etc/myapp/analysis', '/tmp/run-1/spec']]);
+    expect(
+      rewriteMountPaths(
+        { FILE: '/etc/myapp/analysis/A', DIR: '/etc/myapp/analysis', NEAR: '/etc/myapp/analysisx' },
+        mounts,
+      ),
+    ).toEqual({ FILE: '/tmp/run-1/spec/A', DIR: '/tmp/run-1/spec', NEAR: '/etc/myapp/analysisx' });
+  });
+
   it('reads the seconds of an exec preStop that sleeps', () => {
     expect(preStopExecSeconds(['sleep', '5'])).toBe(5);
     expect(preStopExecSeconds(['/bin/sh', '-c', 'sleep 2.5'])).toBe(2.5);
@@ -109,14 +140,16 @@ describe('a container as the kubelet resolves it', () => {
 });
 
 describeWithTool('haproxy', (haproxy) => {
-  it('writes a configuration haproxy accepts: L4 Services, an L7 ingress with forwardfor', () => {
+  it('writes a configuration haproxy accepts: L4 Services, L7 ingress and Gateway fronts', () => {
     const dir = mkdtempSync(join(tmpdir(), 'myapp-haproxy-'));
     const config = haproxyConfig(join(dir, 'admin.sock'), {
       services: { myapp: 18080, 'myapp-preview': 18081 },
       ingress: { service: 'myapp', port: 18082 },
+      gateway: 18083,
     });
     expect(config).toMatch(/listen svc-myapp\n {2}mode tcp[\s\S]*retries 0/);
     expect(config).toMatch(/frontend ingress\n {2}mode http[\s\S]*option forwardfor/);
+    expect(config).toMatch(/frontend gateway\n {2}mode http[\s\S]*default_backend gw-endpoints/);
     writeFileSync(join(dir, 'haproxy.cfg'), config);
     expect(
       execFileSync(haproxy, ['-c', '-f', join(dir, 'haproxy.cfg')], { encoding: 'utf8' }),

@@ -1,8 +1,10 @@
 // What a container of a rendered pod spec runs: its environment resolved the way the kubelet does
 // (envFrom first, then env, which wins; secretKeyRef and configMapKeyRef read from the objects
 // that exist), its command (the container's, else the image's CMD) and its named ports.
-// Cluster DNS is the one thing a process here cannot have: `http://<service>:<port>` in an env
-// value is rewritten to that Service's address on this machine.
+// Cluster DNS is one thing a process here cannot have: `http://<service>:<port>` in an env value
+// is rewritten to that Service's address on this machine. Mounts are the other: a run-to-completion
+// container's ConfigMap and Secret volumes are files in a folder of its own, and env values naming
+// a path under the mount point are rewritten to that folder.
 import type { K8sObject } from './manifests.ts';
 
 /** The Dockerfile's `CMD ["node", "app/main.ts"]` (its ENTRYPOINT is cleared). */
@@ -126,4 +128,55 @@ export function templateHash(template: unknown): string {
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return hash.toString(36);
+}
+
+export interface MountedFile {
+  volume: string;
+  mountPath: string;
+  key: string;
+  content: string;
+}
+
+/**
+ * The files a container's ConfigMap and Secret volumes hold (each key a file, as the kubelet
+ * projects them); the volume must exist (admission already refused a pod whose one is missing).
+ */
+export function mountedFiles(
+  // biome-ignore lint/suspicious/noExplicitAny: a rendered pod spec
+  spec: any,
+  // biome-ignore lint/suspicious/noExplicitAny: a rendered container spec
+  container: any,
+  objects: ReadonlyMap<string, K8sObject>,
+): MountedFile[] {
+  const files: MountedFile[] = [];
+  for (const mount of container.volumeMounts ?? []) {
+    const volume = (spec.volumes ?? []).find((v: { name: string }) => v.name === mount.name);
+    const source = volume?.configMap
+      ? objects.get(`ConfigMap/${volume.configMap.name}`)
+      : volume?.secret
+        ? objects.get(`Secret/${volume.secret.secretName}`)
+        : undefined;
+    if (!source) continue;
+    for (const key of Object.keys({ ...source.data, ...source.stringData }))
+      files.push({
+        volume: mount.name,
+        mountPath: mount.mountPath,
+        key,
+        content: volume.secret ? (decode(source, key) ?? '') : source.data[key],
+      });
+  }
+  return files;
+}
+
+/** Values naming a path under a mount point, moved to where that mount's files are here. */
+export function rewriteMountPaths(
+  env: Record<string, string>,
+  mounts: ReadonlyMap<string, string>,
+): Record<string, string> {
+  const out: Record<string, string> = { ...env };
+  for (const [name, value] of Object.entries(env))
+    for (const [mountPath, local] of mounts)
+      if (value === mountPath || value.startsWith(`${mountPath}/`))
+        out[name] = local + value.slice(mountPath.length);
+  return out;
 }

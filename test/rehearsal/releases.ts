@@ -1,9 +1,9 @@
-// The two real releases the rehearsal runs side by side. The current one is this checkout. The
+// The real releases the rehearsal runs side by side. The current one is this checkout. A
 // previous one is the code of an earlier commit, extracted with `git archive` (no worktree is
 // registered) into the temporary folder (Node strips types only outside node_modules), sharing
-// this checkout's node_modules, which is what
-// its image would contain give or take patch versions. Its image tag is a semantic version
-// below the current one, so the migration gate orders the two releases as it would in production.
+// this checkout's node_modules, which is what its image would contain give or take patch
+// versions. Its image tag is a semantic version below the current one, so the migration gate
+// orders the releases as it would in production.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, realpathSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,9 +21,18 @@ const PREVIOUS_COMMIT = '43dbb6d';
 export const PREVIOUS_TAG = `${APP_VERSION}-previous.${PREVIOUS_COMMIT}`;
 export const CURRENT_TAG = APP_VERSION;
 
-/** The folder with the previous release's app/, migrations/ and package.json. */
-function previousReleaseDir(): string {
-  const dir = join(tmpdir(), `myapp-rehearsal-${PREVIOUS_COMMIT}`);
+/**
+ * The stable release of the canary scenarios. The chart's analysis Job runs on the stable
+ * colour's image (the judge is not the release on trial), so that image must carry the analysis
+ * (app/rollout/): this is the first commit that does. PREVIOUS_COMMIT's image has none, and its
+ * analysis Job would fail on a missing module, a failed upgrade whatever the canary does.
+ */
+const JUDGING_COMMIT = 'ef74f9a';
+export const JUDGING_TAG = `${APP_VERSION}-previous.${JUDGING_COMMIT}`;
+
+/** The folder with an earlier release's app/, migrations/ and package.json. */
+function previousReleaseDir(commit: string): string {
+  const dir = join(tmpdir(), `myapp-rehearsal-${commit}`);
   if (existsSync(join(dir, 'app/main.ts'))) return dir;
   const partial = `${dir}.${process.pid}`;
   rmSync(partial, { recursive: true, force: true });
@@ -36,14 +45,14 @@ function previousReleaseDir(): string {
         'git -C "$1" archive "$2" app migrations package.json | tar -x -C "$3"',
         'sh',
         ROOT,
-        PREVIOUS_COMMIT,
+        commit,
         partial,
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
   } catch (error) {
     throw new Error(
-      `cannot extract the previous release (commit ${PREVIOUS_COMMIT}; a shallow clone lacks it: fetch with --unshallow): ${(error as Error).message}`,
+      `cannot extract the previous release (commit ${commit}; a shallow clone lacks it: fetch with --unshallow): ${(error as Error).message}`,
     );
   }
   symlinkSync(realpathSync(join(ROOT, 'node_modules')), join(partial, 'node_modules'));
@@ -54,9 +63,10 @@ function previousReleaseDir(): string {
 
 /** Image tag → the folder holding that image's files. */
 export function codeDirFor(tag: string): string {
-  if (tag === PREVIOUS_TAG) return previousReleaseDir();
+  if (tag === PREVIOUS_TAG) return previousReleaseDir(PREVIOUS_COMMIT);
+  if (tag === JUDGING_TAG) return previousReleaseDir(JUDGING_COMMIT);
   if (tag === CURRENT_TAG) return ROOT;
   throw new Error(
-    `no code for image tag ${tag}: the rehearsal has ${PREVIOUS_TAG} and ${CURRENT_TAG}`,
+    `no code for image tag ${tag}: the rehearsal has ${PREVIOUS_TAG}, ${JUDGING_TAG} and ${CURRENT_TAG}`,
   );
 }

@@ -57,6 +57,16 @@ export function failureKinds(samples: Sample[]): Record<string, number> {
   return kinds;
 }
 
+/** Failures a scenario provokes on purpose (a bad canary's share), and how many it may cost. */
+export interface ExpectedFailureRule {
+  reason: string;
+  /** Whether a failed sample is one of them (e.g. the canary's 504s while it had weight). */
+  matches: (sample: Sample) => boolean;
+  bound: number;
+  /** How the bound was computed, with its figures. */
+  formula: string;
+}
+
 export interface ScenarioReport {
   scenario: string;
   ok: boolean;
@@ -69,6 +79,12 @@ export interface ScenarioReport {
   /** p99 over every change window together. */
   p99DuringChangeMs: number;
   failureKinds: Record<string, number>;
+  /** Only in a scenario that provokes failures: how many it provoked, against its bound. */
+  expectedFailures?: { reason: string; observed: number; bound: number; formula: string };
+  /** Only with expectedFailures: every failure that is not one of them (must be none). */
+  unexpectedFailureKinds?: Record<string, number>;
+  /** Scenario-specific figures (an analysis verdict, measured durations). */
+  details?: Record<string, unknown>;
   /** The first failed requests, for the post-mortem. */
   failedSamples: Sample[];
   acknowledgedWrites: number;

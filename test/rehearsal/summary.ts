@@ -4,6 +4,14 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPORT_DIR, type ScenarioReport } from './report.ts';
 
+/** `0`, or for a scenario that provokes failures `12 provoked (bound 40), 0 other`. */
+function failuresCell(report: ScenarioReport): string {
+  const expected = report.expectedFailures;
+  if (!expected) return String(report.failures);
+  const other = report.failures - expected.observed;
+  return `${expected.observed} provoked (bound ${expected.bound}), ${other} other`;
+}
+
 if (!existsSync(REPORT_DIR)) {
   process.stdout.write(`no rehearsal reports in ${REPORT_DIR}\n`);
 } else {
@@ -16,7 +24,7 @@ if (!existsSync(REPORT_DIR)) {
     '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...reports.map(
       (r) =>
-        `| ${r.scenario} | ${r.requests} | ${r.failures} | ${r.lostWrites} | ${r.p99DuringChangeMs} ms | ${Math.round(r.durationSeconds)} s |`,
+        `| ${r.scenario} | ${r.requests} | ${failuresCell(r)} | ${r.lostWrites} | ${r.p99DuringChangeMs} ms | ${Math.round(r.durationSeconds)} s |`,
     ),
   ];
   process.stdout.write(`Rehearsal reports (${REPORT_DIR}):\n\n${rows.join('\n')}\n`);

@@ -1,7 +1,8 @@
 // A real Prometheus (Debian's package) on loopback, scraping the given targets every second and
-// evaluating the given rule files; started for one test file and stopped with it.
+// evaluating the given rule files; started for one test file and stopped with it. Targets come
+// from a file (file_sd), so a test whose instances come and go can hand over the new list.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -16,6 +17,8 @@ interface QueryResult {
 export interface Prometheus {
   url: string;
   query(promql: string): Promise<QueryResult>;
+  /** Replaces the scrape targets (host:port); Prometheus picks the file up within seconds. */
+  setTargets(targets: string[]): Promise<void>;
   /** What Prometheus wrote to stderr so far: the first thing to read when a test fails. */
   log(): string;
   close(): Promise<void>;
@@ -30,10 +33,29 @@ export async function startPrometheus(
   const dir = await mkdtemp(join(tmpdir(), 'myapp-prometheus-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const targetsFile = join(dir, 'targets.json');
+  let closed = false;
+  let writes: Promise<void> = Promise.resolve();
+  const setTargets = (targets: string[]) => {
+    // One write at a time, each whole and renamed into place: Prometheus never reads half a
+    // file, and the last list given is the one that stays.
+    writes = writes.then(async () => {
+      if (closed) return;
+      await writeFile(`${targetsFile}.next`, JSON.stringify([{ targets }]));
+      await rename(`${targetsFile}.next`, targetsFile);
+    });
+    return writes;
+  };
+  await setTargets(options.targets);
   const config = {
     global: { scrape_interval: '1s', evaluation_interval: '1s' },
     rule_files: options.ruleFiles ?? [],
-    scrape_configs: [{ job_name: options.job, static_configs: [{ targets: options.targets }] }],
+    scrape_configs: [
+      {
+        job_name: options.job,
+        file_sd_configs: [{ files: [targetsFile], refresh_interval: '1s' }],
+      },
+    ],
   };
   await writeFile(join(dir, 'prometheus.yml'), stringify(config));
   let log = '';
@@ -56,6 +78,8 @@ export async function startPrometheus(
       await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`)
     ).json()) as QueryResult;
   const close = async () => {
+    closed = true;
+    await writes.catch(() => {});
     if (child.exitCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
@@ -85,5 +109,5 @@ export async function startPrometheus(
     await close();
     throw error;
   }
-  return { url, query, log: () => log, close };
+  return { url, query, setTargets, log: () => log, close };
 }
