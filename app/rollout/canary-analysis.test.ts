@@ -62,8 +62,9 @@ describe('the canary analysis', () => {
   });
 
   it('fails at the page-alert burn rate whatever the stable colour does', async () => {
-    // Stable at 10× could allow 21×, but 20× pages on its own: the ceiling is 14.4.
-    const judgement = await run({ blue: { bad: 0.1, total: 10 }, green: { bad: 0.2, total: 10 } });
+    // Stable at 10× could allow 21×, but 20× pages on its own: the ceiling is 14.4. (12,000
+    // requests: 2,400 errors against 1,728 at the ceiling is no chance.)
+    const judgement = await run({ blue: { bad: 1, total: 100 }, green: { bad: 2, total: 100 } });
     expect(judgement.slos[0]).toMatchObject({ verdict: 'fail', limit: 14.4 });
   });
 
@@ -76,6 +77,29 @@ describe('the canary analysis', () => {
     expect(judgement.verdict).toBe('fail');
     expect(judgement.slos[1]).toMatchObject({ id: 'requests-latency', verdict: 'fail' });
     expect(judgement.slos[1]?.canary.ratio).toBeCloseTo(0.05);
+  });
+
+  it('does not fail a canary over its limit by what chance explains', async () => {
+    // 120 requests with 1 slower than 300 ms: 0.83 %, and at the limit's 1 % one or more slow
+    // requests are likely (70 %). Two (1.7 %, over the limit) happen 34 % of the time at 1 %;
+    // five happen less than once in a hundred times: that fails.
+    const unlucky = await run({
+      blue: { bad: 0, total: 10 },
+      green: { bad: 0, total: 1, slow: 1 / 120 },
+    });
+    expect(unlucky.slos[1]).toMatchObject({ verdict: 'pass', canaryBadEvents: 1 });
+    const twoSlow = await run({
+      blue: { bad: 0, total: 10 },
+      green: { bad: 0, total: 1, slow: 2 / 120 },
+    });
+    expect(twoSlow.slos[1]?.canary.burnRate).toBeGreaterThan(1);
+    expect(twoSlow.slos[1]?.verdict).toBe('pass');
+    const bad = await run({
+      blue: { bad: 0, total: 10 },
+      green: { bad: 0, total: 1, slow: 5 / 120 },
+    });
+    expect(bad.slos[1]).toMatchObject({ verdict: 'fail', canaryBadEvents: 5 });
+    expect(bad.slos[1]?.pValue).toBeLessThan(0.01);
   });
 
   it('refuses to judge with too little canary traffic', async () => {

@@ -5,9 +5,15 @@
 // than the fastest burn-rate alert would page on (`maxBurnRate`), or faster than the stable
 // colour's burn rate times `stableTimes` plus `stablePlus` (CANARY_TOLERANCE in alerts/slos.ts,
 // which the per-colour canary alert judges by too) — so a spotless stable colour still leaves
-// the canary its budget, and a bad night for both colours is not blamed on the canary. With fewer than `minRequests`
-// canary requests in the window there is too little to judge.
+// the canary its budget, and a bad night for both colours is not blamed on the canary. A canary
+// over that limit fails only when its bad events are unlikely at the limit (binomial.ts: below
+// SIGNIFICANCE): one slow request among the 30 a 5 % canary served is chance, not a verdict. With
+// fewer than `minRequests` canary requests in the window there is too little to judge.
 import { z } from 'zod';
+import { binomialUpperTail } from './binomial.ts';
+
+/** The chance of a good canary being failed by bad luck that the analysis accepts. */
+export const SIGNIFICANCE = 0.01;
 
 export const analysisSpecSchema = z.object({
   maxBurnRate: z.number().positive(),
@@ -52,6 +58,9 @@ interface SloJudgement {
   /** The canary's highest burn rate that passes. */
   limit: number;
   canaryRequests: number;
+  canaryBadEvents: number;
+  /** How likely the canary's bad events were had it burned at `limit`; it fails below SIGNIFICANCE. */
+  pValue: number;
   queries: { canary: { errors: string; total: string }; stable: { errors: string; total: string } };
 }
 
@@ -105,13 +114,29 @@ export async function judge(
     ]);
     const limit = Math.min(spec.maxBurnRate, spec.stableTimes * stable.burnRate + spec.stablePlus);
     const canaryRequests = Math.round(canary.totalRate * seconds);
+    const canaryBadEvents = Math.min(
+      canaryRequests,
+      Math.round(Math.max(0, canary.badRate) * seconds),
+    );
+    const allowedRatio = Math.min(1, limit * slo.errorBudget);
+    const pValue = binomialUpperTail(canaryRequests, allowedRatio, canaryBadEvents);
     const verdict =
       canaryRequests < options.minRequests
         ? 'inconclusive'
-        : canary.burnRate > limit
+        : canary.burnRate > limit && pValue < SIGNIFICANCE
           ? 'fail'
           : 'pass';
-    slos.push({ id: slo.id, verdict, canary, stable, limit, canaryRequests, queries });
+    slos.push({
+      id: slo.id,
+      verdict,
+      canary,
+      stable,
+      limit,
+      canaryRequests,
+      canaryBadEvents,
+      pValue,
+      queries,
+    });
   }
   const verdicts = new Set(slos.map((slo) => slo.verdict));
   return {
