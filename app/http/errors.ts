@@ -4,7 +4,7 @@
 // failures, app/api/error-problems.ts): this layer knows no domain. Errors are logged under
 // `err`, whose serializer keeps a database error's facts and drops its values
 // (app/telemetry/error-serializer.ts).
-import type { ErrorHandler } from 'hono';
+import type { Context, ErrorHandler } from 'hono';
 import type { LineLogger } from '../telemetry/line-logger.ts';
 import { HttpProblem, problemResponse } from './problem.ts';
 
@@ -35,7 +35,19 @@ export interface ErrorHandlerOptions {
 
 export function errorHandler(options: ErrorHandlerOptions): ErrorHandler {
   const { logger } = options;
+  // The request's logger carries request_id, trace_id and span_id; the app's is the fallback
+  // for an error thrown before the request telemetry ran.
+  const requestLog = (c: Context) =>
+    c.get('logger') ?? logger.child({ request_id: c.get('requestId') });
   return function handleError(error, c) {
+    const signal = c.get('signal');
+    if (signal?.aborted) {
+      // The timeout already answered; this is the cancelled work unwinding. Hono lets this
+      // answer replace the timeout's when the work threw in the same tick, so it is the same one.
+      requestLog(c).warn({ err: error }, 'work cancelled after request timeout');
+      const answer = signal.reason instanceof HttpProblem ? signal.reason : undefined;
+      return problemResponse(c, answer?.type ?? 'request-timeout', answer?.options);
+    }
     if (error instanceof HttpProblem) return problemResponse(c, error.type, error.options);
     for (const [errorClass, toProblem] of options.knownErrors) {
       if (error instanceof errorClass) {
@@ -43,14 +55,7 @@ export function errorHandler(options: ErrorHandlerOptions): ErrorHandler {
         return problemResponse(c, problem.type, problem.options);
       }
     }
-    // The request's logger carries request_id, trace_id and span_id; the app's is the fallback
-    // for an error thrown before the request telemetry ran.
-    const log = c.get('logger') ?? logger.child({ request_id: c.get('requestId') });
-    if (c.get('signal')?.aborted) {
-      // The timeout already answered; this is the cancelled work unwinding.
-      log.warn({ err: error }, 'work cancelled after request timeout');
-      return problemResponse(c, 'request-timeout');
-    }
+    const log = requestLog(c);
     for (const classify of options.classifiers) {
       const problem = classify(error, log);
       if (problem) return problemResponse(c, problem.type, problem.options);

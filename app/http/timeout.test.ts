@@ -87,7 +87,7 @@ describe('requestTimeout', () => {
     // The handler's signal and the database's are the one that aborted.
     expect(seen).toBe(given[0]);
     expect(seen?.aborted).toBe(true);
-    expect(String(seen?.reason)).toContain(`timed out after ${TIMEOUT_MS} ms`);
+    expect(String(seen?.reason)).toContain(`did not finish within ${TIMEOUT_MS} ms`);
     // The cancelled work stops, and what it throws then cannot change the answer sent.
     await vi.runAllTimersAsync();
     expect(vi.getTimerCount()).toBe(0);
@@ -115,6 +115,26 @@ describe('requestTimeout', () => {
     expect(response.status).toBe(408);
     expect(response.headers.get('connection')).toBe('close');
     expect((await response.json()).type).toBe('/problems/request-body-timeout');
+  });
+
+  it('keeps its answer when the cancelled work throws at once', async () => {
+    // A handler that rejects in the same tick as the abort reaches the error handler while the
+    // timeout's answer is still on its way up: that answer must stand, 408 and all.
+    const { app } = timedApp(
+      (signal) =>
+        new Promise((_resolve, reject) => {
+          signal.addEventListener('abort', () => reject(new Error('read aborted')));
+        }),
+    );
+    const pending = app.request('/', {}, { incoming: { complete: false } });
+    await vi.advanceTimersByTimeAsync(TIMEOUT_MS);
+    const response = await pending;
+    expect(response.status).toBe(408);
+    expect(response.headers.get('connection')).toBe('close');
+    expect(await response.json()).toMatchObject({
+      type: '/problems/request-body-timeout',
+      detail: `The request body did not arrive within ${TIMEOUT_MS} ms.`,
+    });
   });
 
   it('keeps the 504 when the whole request had arrived', async () => {

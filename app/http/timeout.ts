@@ -4,7 +4,7 @@
 // the client had not finished sending its body, the answer is 408 instead: the client's
 // timeout, not the server's, so a stalled upload never counts against the availability SLO.
 import type { Context, MiddlewareHandler } from 'hono';
-import { problemResponse } from './problem.ts';
+import { HttpProblem, problemResponse } from './problem.ts';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -39,17 +39,20 @@ export function requestTimeout(timeoutMs: number, db: CancellableWork): Middlewa
     try {
       const outcome = await Promise.race([db.cancellable(controller.signal, next), deadline]);
       if (outcome !== TIMED_OUT) return;
-      controller.abort(new Error(`request timed out after ${timeoutMs} ms`));
-      if (requestReceived(c) === false) {
-        return problemResponse(c, 'request-body-timeout', {
-          detail: `The request body did not arrive within ${timeoutMs} ms.`,
-          // The rest of the body may still be on its way: this connection cannot carry another.
-          headers: { Connection: 'close' },
-        });
-      }
-      return problemResponse(c, 'request-timeout', {
-        detail: `The request did not finish within ${timeoutMs} ms and was cancelled.`,
-      });
+      // The answer travels as the abort's reason: work that throws as it unwinds reaches the
+      // error handler, which answers with this same problem (errors.ts) rather than its own.
+      const answer =
+        requestReceived(c) === false
+          ? new HttpProblem('request-body-timeout', {
+              detail: `The request body did not arrive within ${timeoutMs} ms.`,
+              // The rest of the body may still be on its way: this connection cannot carry another.
+              headers: { Connection: 'close' },
+            })
+          : new HttpProblem('request-timeout', {
+              detail: `The request did not finish within ${timeoutMs} ms and was cancelled.`,
+            });
+      controller.abort(answer);
+      return problemResponse(c, answer.type, answer.options);
     } finally {
       clearTimeout(timer);
     }
