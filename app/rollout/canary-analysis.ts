@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { binomialUpperTail } from './binomial.ts';
 
 /** The chance of a good canary being failed by bad luck that the analysis accepts. */
-export const SIGNIFICANCE = 0.01;
+const SIGNIFICANCE = 0.01;
 
 export const analysisSpecSchema = z.object({
   maxBurnRate: z.number().positive(),
