@@ -429,6 +429,13 @@ describe('deprecation and sunset', () => {
     ]);
   });
 
+  it('reads only a whole /vN segment as the version when naming the successor', async () => {
+    const { request } = versioned();
+    const response = await request('/api/v1users', { 'API-Version': '1' });
+    expect(response.status).toBe(404);
+    expectDeprecated(response, '/api/v2/v1users');
+  });
+
   it("keeps the handler's Link (the next page) beside the deprecation links", async () => {
     const { request } = versioned();
     const response = await request('/api/v1/paged');

@@ -31,7 +31,8 @@ import { type ApiVersion, findVersion, statusAt, versionIds, versionNumber } fro
 
 function successorPath(path: string, version: ApiVersion): string | undefined {
   if (!version.successor) return undefined;
-  return path.replace(/^\/api(?:\/v\d+)?/, `/api/${version.successor}`);
+  // `/api/v1users` is an unversioned path: only a whole `/vN` segment is the version.
+  return path.replace(/^\/api(?:\/v\d+)?(?=\/|$)/, `/api/${version.successor}`);
 }
 
 function deprecationLinks(version: ApiVersion, path: string): string {
