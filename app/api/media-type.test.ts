@@ -103,22 +103,24 @@ describe('acceptances', () => {
   it('a range for the type decides for that type only; a wildcard still weighs the others', () => {
     // application/* is more specific than */* for every JSON type, so its weight decides.
     expect(taken('application/*;q=0.3, */*;q=0.9').v1).toEqual(plain(0.3));
-    // application/json;q=0.2 decides for plain JSON only: the vendor types keep */*'s 1.
+    // application/json;q=0.2 decides for plain JSON only: the vendor types keep */*'s 1, and
+    // the answer must say it is the vendor type.
     expect(taken('application/json;q=0.2, */*').v1).toEqual({
       q: 1,
       mediaType: 'application/vnd.myapp+json',
-      explicit: false,
+      explicit: true,
       namesVersion: false,
     });
   });
 
   it('refusing a version as plain JSON leaves its other media types to a wildcard', () => {
     const result = taken('application/json;version=1;q=0, */*');
-    // The vendor type is the best left, but no range asked for it: explicit stays false.
+    // The vendor type is the best left: no range named it, yet the answer must say it, since
+    // plain JSON as v1 is what the client refused.
     expect(result.v1).toEqual({
       q: 1,
       mediaType: 'application/vnd.myapp+json',
-      explicit: false,
+      explicit: true,
       namesVersion: false,
     });
     expect(result.v2).toEqual(plain());

@@ -27,7 +27,7 @@ export interface Acceptance {
   version: ApiVersionId;
   q: number;
   mediaType: VersionedMediaType;
-  /** The deciding range names this version or a vendor type: answer with that media type. */
+  /** The deciding range names this version, or the type is a vendor one: answer with it. */
   explicit: boolean;
   /** The deciding range names this version. */
   namesVersion: boolean;
@@ -109,7 +109,8 @@ function acceptance(ranges: readonly MediaRange[], version: ApiVersionId): Accep
         version,
         q: decider.q,
         mediaType: VERSIONED_MEDIA_TYPES[type] as VersionedMediaType,
-        explicit: namesVersion || (decider.type > 0 && decider.type === type),
+        // A vendor type is said even when a wildcard chose it (plain JSON refused).
+        explicit: namesVersion || type > 0,
         namesVersion,
       };
       bestSpecificity = decider.specificity;

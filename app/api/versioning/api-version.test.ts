@@ -379,6 +379,8 @@ describe('what the response says', () => {
     ['application/json', 'application/json'],
     ['*/*', 'application/json'],
     ['application/*; q=0.5, text/html', 'application/json'],
+    // Plain JSON refused as v2: a wildcard takes the vendor type, and the answer says so.
+    ['application/json;version=2;q=0, */*', 'application/vnd.myapp+json; version=2'],
   ])('Accept %j answers Content-Type %j', async (accept, contentType) => {
     const { request } = versioned();
     const response = await request('/api/users/1', { Accept: accept });
