@@ -23,6 +23,7 @@
 // the same order drives both the unit tests (a recording executor) and the rehearsal (real
 // processes).
 import {
+  type HookEvent,
   hookDeletePolicies,
   hooksFor,
   type K8sObject,
@@ -220,14 +221,7 @@ function applyReplicas(
 async function runHooks(
   state: ClusterState,
   rendered: readonly K8sObject[],
-  phase:
-    | 'pre-install'
-    | 'post-install'
-    | 'pre-upgrade'
-    | 'post-upgrade'
-    | 'pre-rollback'
-    | 'post-rollback'
-    | 'test',
+  phase: HookEvent,
   executor: Executor,
   events: Event[],
 ): Promise<void> {

@@ -1,12 +1,12 @@
 // A real Alertmanager (Debian's prometheus-alertmanager) on loopback, with clustering off, routing
 // every alert to one webhook receiver; started for one test file and stopped with it. Alerts are
 // posted to its API as Prometheus would.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { freePort } from './ports.ts';
+import { startReadyDaemon } from './ready-daemon.ts';
 
 export interface Alertmanager {
   url: string;
@@ -17,8 +17,6 @@ export interface Alertmanager {
   log(): string;
   close(): Promise<void>;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startAlertmanager(
   binary: string,
@@ -56,8 +54,8 @@ export async function startAlertmanager(
     ],
   };
   await writeFile(join(dir, 'alertmanager.yml'), stringify(config));
-  let log = '';
-  const child: ChildProcess = spawn(
+  const daemon = await startReadyDaemon(
+    'alertmanager',
     binary,
     [
       `--config.file=${join(dir, 'alertmanager.yml')}`,
@@ -66,34 +64,15 @@ export async function startAlertmanager(
       '--cluster.listen-address=',
       '--log.level=warn',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    log += chunk;
+    url,
+  ).catch(async (error) => {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
   });
   const close = async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await daemon.stop();
     await rm(dir, { recursive: true, force: true });
   };
-  try {
-    for (let attempt = 0; ; attempt++) {
-      const ready = await fetch(`${url}/-/ready`).then(
-        (response) => response.ok,
-        () => false,
-      );
-      if (ready) break;
-      if (attempt > 200 || child.exitCode !== null)
-        throw new Error(`alertmanager did not start: ${log}`);
-      await sleep(50);
-    }
-  } catch (error) {
-    await close();
-    throw error;
-  }
   return {
     url,
     async fire(alerts) {
@@ -108,7 +87,7 @@ export async function startAlertmanager(
       if (!response.ok)
         throw new Error(`alertmanager refused the alerts: ${await response.text()}`);
     },
-    log: () => log,
+    log: daemon.log,
     close,
   };
 }

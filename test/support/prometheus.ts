@@ -1,12 +1,12 @@
 // A real Prometheus (Debian's package) on loopback, scraping the given targets every second and
 // evaluating the given rule files; started for one test file and stopped with it. Targets come
 // from a file (file_sd), so a test whose instances come and go can hand over the new list.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { freePort } from './ports.ts';
+import { startReadyDaemon } from './ready-daemon.ts';
 
 interface QueryResult {
   status: string;
@@ -58,8 +58,8 @@ export async function startPrometheus(
     ],
   };
   await writeFile(join(dir, 'prometheus.yml'), stringify(config));
-  let log = '';
-  const child: ChildProcess = spawn(
+  const daemon = await startReadyDaemon(
+    'prometheus',
     binary,
     [
       `--config.file=${join(dir, 'prometheus.yml')}`,
@@ -68,11 +68,12 @@ export async function startPrometheus(
       '--enable-feature=exemplar-storage',
       '--log.level=warn',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    log += chunk;
+    url,
+  ).catch(async (error) => {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
   });
+  const log = daemon.log;
   const query = async (promql: string) =>
     (await (
       await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`)
@@ -80,34 +81,20 @@ export async function startPrometheus(
   const close = async () => {
     closed = true;
     await writes.catch(() => {});
-    if (child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await daemon.stop();
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    for (let attempt = 0; ; attempt++) {
-      const ready = await fetch(`${url}/-/ready`).then(
-        (response) => response.ok,
-        () => false,
-      );
-      if (ready) break;
-      if (attempt > 200 || child.exitCode !== null)
-        throw new Error(`prometheus did not start: ${log}`);
-      await sleep(50);
-    }
     // Prometheus applies discovered targets on a 5 s tick: wait until every target was scraped.
     for (let attempt = 0; ; attempt++) {
       const up = await query(`up{job="${options.job}"}`);
       if (up.data.result.length >= options.targets.length) break;
-      if (attempt > 300) throw new Error(`prometheus never scraped every target: ${log}`);
+      if (attempt > 300) throw new Error(`prometheus never scraped every target: ${log()}`);
       await sleep(50);
     }
   } catch (error) {
     await close();
     throw error;
   }
-  return { url, query, setTargets, log: () => log, close };
+  return { url, query, setTargets, log, close };
 }
