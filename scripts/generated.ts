@@ -15,7 +15,7 @@ import { buildApiDocuments } from '../app/api/openapi/documents.ts';
 import { configTable } from '../app/config/compose.ts';
 import { processConfigs } from '../app/config/processes.ts';
 import { END, START, valuesTable } from './chart-values-table.ts';
-import { observabilityFiles } from './observability-files.ts';
+import { generatedJson, observabilityFiles } from './observability-files.ts';
 import { findBreakingChanges } from './openapi/breaking-changes.ts';
 import { readSnapshot, serialise, snapshotFiles } from './openapi/snapshots.ts';
 import { differences, plannedCopies } from './sync-chart-assets.ts';
@@ -87,7 +87,10 @@ export async function generated(): Promise<Generated> {
   const refusals: string[] = [];
   for (const [path, content] of observabilityFiles()) files.set(path, content);
   await chartAssets(files);
-  files.set(CANARY_SPEC, `${JSON.stringify(canaryAnalysisSpec(), null, 2)}\n`);
+  files.set(
+    CANARY_SPEC,
+    generatedJson('alerts/slos.ts (alerts/canary-analysis.ts)', canaryAnalysisSpec()),
+  );
   const chartReadme = 'chart/README.md';
   files.set(
     chartReadme,
