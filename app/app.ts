@@ -5,7 +5,6 @@
 // forwarded to the container origin: app/edge.ts). Nothing here may import Node built-ins or
 // Node-only packages at run time: the edge bundle is built from this file (test/edge/).
 import { type Context, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { createNegotiator, routedPath } from './api/negotiation.ts';
 import type { DocsAsset } from './api/openapi/docs-page.ts';
@@ -20,6 +19,7 @@ import type { Database } from './db/database.ts';
 import { retryOnContention } from './db/retry.ts';
 import type { Flags } from './flags/flags.ts';
 import { accessLog } from './http/access-log.ts';
+import { requestBodyLimit } from './http/body-limit.ts';
 import { apiVersioning } from './http/api-version.ts';
 import { apiVersionUsage, publishSunsetDates } from './http/api-version-usage.ts';
 import { closeConnectionsWhenDraining } from './http/drain.ts';
@@ -29,7 +29,6 @@ import { healthRoutes, livenessRoutes } from './http/health.ts';
 import { methodNotAllowed } from './http/method-not-allowed.ts';
 import { notFound } from './http/not-found.ts';
 import { requestedPath } from './http/path.ts';
-import { HttpProblem } from './http/problem.ts';
 import { problemDocs } from './http/problem-docs.ts';
 import { rateLimit } from './http/rate-limit/middleware.ts';
 import type { RateLimitStore } from './http/rate-limit/store.ts';
@@ -149,16 +148,7 @@ export function createApp(deps: Deps | EdgeTierDeps): Hono<AppEnv> {
     }),
   );
   app.use(requestTimeout(config.REQUEST_TIMEOUT_MS, 'db' in deps ? deps.db : NOTHING_TO_CANCEL));
-  app.use(
-    bodyLimit({
-      maxSize: config.BODY_LIMIT_BYTES,
-      onError: () => {
-        throw new HttpProblem('payload-too-large', {
-          detail: `The body exceeds the limit of ${config.BODY_LIMIT_BYTES} bytes.`,
-        });
-      },
-    }),
-  );
+  app.use(requestBodyLimit(config.BODY_LIMIT_BYTES));
 
   app.route(
     '/',

@@ -12,6 +12,7 @@ import type { LineLogger } from '../telemetry/line-logger.ts';
 import type { RecordingMetrics } from '../telemetry/metrics.ts';
 import { CLIENT_NAME_HEADER, clientName } from './api-client.ts';
 import type { AppEnv } from './env.ts';
+import { requestHeader } from './incoming.ts';
 import { requestedPath } from './path.ts';
 import { routeTemplate } from './route.ts';
 
@@ -33,7 +34,11 @@ export interface ApiVersionUsage {
 export function apiVersionUsage(options: ApiVersionUsageOptions): ApiVersionUsage {
   const known = new Set(options.clientNames);
   const client = (c: Context<AppEnv>) =>
-    clientName(known, c.req.header(CLIENT_NAME_HEADER), c.req.header('user-agent'));
+    clientName(
+      known,
+      requestHeader(c, CLIENT_NAME_HEADER.toLowerCase()),
+      requestHeader(c, 'user-agent'),
+    );
   // Keyed by version and client name: both bounded, so this map is too.
   const sampling = new Map<string, { loggedAt: number; suppressed: number }>();
 

@@ -2,12 +2,13 @@
 // makes one, and echoes it on the response. Anything else could inject junk into logs.
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './env.ts';
+import { requestHeader } from './incoming.ts';
 
 const SANE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function requestId(): MiddlewareHandler<AppEnv> {
   return async function requestId(c, next) {
-    const incoming = c.req.header('x-request-id');
+    const incoming = requestHeader(c, 'x-request-id');
     const id = incoming && SANE_ID.test(incoming) ? incoming : crypto.randomUUID();
     c.set('requestId', id);
     await next();

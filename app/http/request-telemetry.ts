@@ -5,28 +5,13 @@
 // under ESM). The rest of the request runs inside the telemetry's request scope, so database
 // spans and flag evaluations find their request.
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { spanSafeError } from '../telemetry/error-serializer.ts';
 import type { LineLogger } from '../telemetry/line-logger.ts';
 import type { RequestScope, RequestTelemetry } from '../telemetry/telemetry.ts';
 import type { AppEnv } from './env.ts';
+import { requestHeader } from './incoming.ts';
 import { knownMethod, routeTemplate, UNMATCHED_ROUTE } from './route.ts';
-
-type RawHeaders = Record<string, string | string[] | undefined>;
-
-/**
- * A request header, read from Node's own headers object when the app runs on @hono/node-server
- * (a plain property read), else through the Fetch `Headers` (whose every lookup validates and
- * lower-cases the name): the request path reads a few headers for telemetry on every request.
- */
-function headerReader(c: Context<AppEnv>): (name: string) => string | undefined {
-  const raw = (c.env as { incoming?: { headers?: RawHeaders } } | undefined)?.incoming?.headers;
-  if (!raw) return (name) => c.req.header(name);
-  return (name) => {
-    const value = raw[name];
-    return Array.isArray(value) ? value.join(', ') : value;
-  };
-}
 
 export function requestTelemetry(
   telemetry: RequestTelemetry,
@@ -40,7 +25,7 @@ export function requestTelemetry(
     let scope: RequestScope = { context: undefined, flagEvaluations: [] };
     let span: ReturnType<NonNullable<typeof tracer>['startSpan']> | undefined;
     if (tracer) {
-      const header = headerReader(c);
+      const header = (name: string) => requestHeader(c, name);
       const parent = tracing.extract(header);
       span = tracer.startSpan(
         method,

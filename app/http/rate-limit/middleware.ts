@@ -6,6 +6,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ApiVersionId } from '../../api/versions.ts';
 import type { AppEnv } from '../env.ts';
+import { requestHeader } from '../incoming.ts';
 import { problemResponse } from '../problem.ts';
 import { clientAddress } from './client-key.ts';
 import type { RateLimitStore } from './store.ts';
@@ -38,7 +39,7 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
     const limit = version && options.limits[version];
     if (!version || !limit) return next();
     const key = `${version}:ip:${clientAddress({
-      forwardedFor: c.req.header('x-forwarded-for'),
+      forwardedFor: requestHeader(c, 'x-forwarded-for'),
       socketAddress: socketAddress(c),
       trustedProxyHops: options.trustedProxyHops,
     })}`;
