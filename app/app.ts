@@ -5,7 +5,6 @@
 // forwarded to the container origin: app/edge.ts). Nothing here may import Node built-ins or
 // Node-only packages at run time: the edge bundle is built from this file (test/edge/).
 import { type Context, Hono } from 'hono';
-import { secureHeaders } from 'hono/secure-headers';
 import { createNegotiator, routedPath } from './api/negotiation.ts';
 import type { DocsAsset } from './api/openapi/docs-page.ts';
 import { buildApiDocuments } from './api/openapi/documents.ts';
@@ -19,9 +18,9 @@ import type { Database } from './db/database.ts';
 import { retryOnContention } from './db/retry.ts';
 import type { Flags } from './flags/flags.ts';
 import { accessLog } from './http/access-log.ts';
-import { requestBodyLimit } from './http/body-limit.ts';
 import { apiVersioning } from './http/api-version.ts';
 import { apiVersionUsage, publishSunsetDates } from './http/api-version-usage.ts';
+import { requestBodyLimit } from './http/body-limit.ts';
 import { closeConnectionsWhenDraining } from './http/drain.ts';
 import type { AppEnv } from './http/env.ts';
 import { errorHandler } from './http/errors.ts';
@@ -34,6 +33,7 @@ import { rateLimit } from './http/rate-limit/middleware.ts';
 import type { RateLimitStore } from './http/rate-limit/store.ts';
 import { requestId } from './http/request-id.ts';
 import { requestTelemetry } from './http/request-telemetry.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { requestTimeout } from './http/timeout.ts';
 import type { Lifecycle } from './lifecycle/state.ts';
 import { createProductsRepository } from './recommendations/repository.ts';
@@ -112,7 +112,7 @@ export function createApp(deps: Deps | EdgeTierDeps): Hono<AppEnv> {
   app.use(requestTelemetry(deps.telemetry, logger));
   app.use(accessLog());
   app.use(closeConnectionsWhenDraining(lifecycle));
-  app.use(secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
+  app.use(securityHeaders());
   app.use(methodNotAllowed(app));
   const versionUsage = apiVersionUsage({
     requests: deps.telemetry.metrics.apiVersionRequests,

@@ -3,6 +3,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './env.ts';
 import { requestHeader } from './incoming.ts';
+import { setResponseHeader } from './response-headers.ts';
 
 const SANE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -12,6 +13,6 @@ export function requestId(): MiddlewareHandler<AppEnv> {
     const id = incoming && SANE_ID.test(incoming) ? incoming : crypto.randomUUID();
     c.set('requestId', id);
     await next();
-    c.res.headers.set('X-Request-ID', id);
+    setResponseHeader(c, 'X-Request-ID', id);
   };
 }

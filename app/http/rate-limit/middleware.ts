@@ -8,6 +8,7 @@ import type { ApiVersionId } from '../../api/versions.ts';
 import type { AppEnv } from '../env.ts';
 import { requestHeader } from '../incoming.ts';
 import { problemResponse } from '../problem.ts';
+import { setResponseHeader } from '../response-headers.ts';
 import { clientAddress } from './client-key.ts';
 import type { RateLimitStore } from './store.ts';
 
@@ -62,6 +63,6 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
       });
     }
     await next();
-    for (const [name, value] of Object.entries(fields)) c.res.headers.set(name, value);
+    for (const [name, value] of Object.entries(fields)) setResponseHeader(c, name, value);
   };
 }
