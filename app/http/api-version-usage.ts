@@ -8,6 +8,7 @@ import type { Context } from 'hono';
 import type { Negotiated } from '../api/negotiation.ts';
 import { isDocumentationPath } from '../api/openapi/documentation-path.ts';
 import { type ApiVersion, apiVersions } from '../api/versions.ts';
+import { labelSets3 } from '../telemetry/label-sets.ts';
 import type { LineLogger } from '../telemetry/line-logger.ts';
 import type { RecordingMetrics } from '../telemetry/metrics.ts';
 import { CLIENT_NAME_HEADER, clientName } from './api-client.ts';
@@ -39,17 +40,18 @@ export function apiVersionUsage(options: ApiVersionUsageOptions): ApiVersionUsag
       requestHeader(c, CLIENT_NAME_HEADER.toLowerCase()),
       requestHeader(c, 'user-agent'),
     );
+  const requestLabels = labelSets3((version, source, client) => ({
+    api_version: version,
+    api_version_source: source,
+    api_client: client,
+  }));
   // Keyed by version and client name: both bounded, so this map is too.
   const sampling = new Map<string, { loggedAt: number; suppressed: number }>();
 
   return {
     onUse(negotiated, c) {
       if (isDocumentationPath(requestedPath(c.req.url))) return;
-      options.requests.inc({
-        api_version: negotiated.version,
-        api_version_source: negotiated.source,
-        api_client: client(c),
-      });
+      options.requests.inc(requestLabels(negotiated.version, negotiated.source, client(c)));
     },
     onDeprecatedUse(version, path, c) {
       if (isDocumentationPath(path)) return;

@@ -7,11 +7,15 @@
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { MiddlewareHandler } from 'hono';
 import { spanSafeError } from '../telemetry/error-serializer.ts';
+import { labelSets3 } from '../telemetry/label-sets.ts';
 import type { LineLogger } from '../telemetry/line-logger.ts';
 import type { RequestScope, RequestTelemetry } from '../telemetry/telemetry.ts';
 import type { AppEnv } from './env.ts';
 import { requestHeader } from './incoming.ts';
 import { knownMethod, routeTemplate, UNMATCHED_ROUTE } from './route.ts';
+
+/** An untraced request's exemplar: none (prom-client skips an empty label set). */
+const NO_EXEMPLAR = Object.freeze({});
 
 export function requestTelemetry(
   telemetry: RequestTelemetry,
@@ -19,7 +23,12 @@ export function requestTelemetry(
 ): MiddlewareHandler<AppEnv> {
   const { metrics, tracing } = telemetry;
   const { tracer } = tracing;
-  return async (c, next) => {
+  const durationLabels = labelSets3((method, route, status) => ({
+    http_request_method: method,
+    http_route: route,
+    http_response_status_code: status,
+  }));
+  return async function requestTelemetry(c, next) {
     const started = performance.now();
     const method = knownMethod(c.req.method);
     let scope: RequestScope = { context: undefined, flagEvaluations: [] };
@@ -61,14 +70,10 @@ export function requestTelemetry(
       const status = String(c.res.status);
       const seconds = (performance.now() - started) / 1000;
       metrics.httpServerRequestDuration.observe({
-        labels: {
-          http_request_method: method,
-          http_route: route,
-          http_response_status_code: status,
-        },
+        labels: durationLabels(method, route, status),
         value: seconds,
         // prom-client types exemplar labels as the metric's own labels; they are free-form.
-        exemplarLabels: (traced ? { trace_id: ids.traceId } : {}) as Record<string, never>,
+        exemplarLabels: (traced ? { trace_id: ids.traceId } : NO_EXEMPLAR) as Record<string, never>,
       });
       for (const flag of scope.flagEvaluations) {
         metrics.featureFlagRequestDuration.observe(
