@@ -27,6 +27,7 @@ import { errorHandler } from './http/errors.ts';
 import { healthRoutes, livenessRoutes } from './http/health.ts';
 import { methodNotAllowed } from './http/method-not-allowed.ts';
 import { notFound } from './http/not-found.ts';
+import { omitMiddleware } from './http/omit-middleware.ts';
 import { requestedPath } from './http/path.ts';
 import { problemDocs } from './http/problem-docs.ts';
 import { rateLimit } from './http/rate-limit/middleware.ts';
@@ -99,7 +100,12 @@ function defaultVersion(config: Config): ApiVersionId {
   return version.id;
 }
 
-export function createApp(deps: Deps | EdgeTierDeps): Hono<AppEnv> {
+export interface AppOptions {
+  /** Global middleware to leave out, by function name: only to measure what each costs (bench/). */
+  omitMiddleware?: readonly string[];
+}
+
+export function createApp(deps: Deps | EdgeTierDeps, options: AppOptions = {}): Hono<AppEnv> {
   const { config, logger, lifecycle } = deps;
   const fallbackVersion = defaultVersion(config);
   // Unversioned API paths are routed to the negotiated version's routes (app/api/negotiation.ts).
@@ -107,6 +113,7 @@ export function createApp(deps: Deps | EdgeTierDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>({
     getPath: (request) => routedPath(requestedPath(request.url), negotiate(request)),
   });
+  const omitted = options.omitMiddleware && omitMiddleware(app, options.omitMiddleware);
 
   app.use(requestId());
   app.use(requestTelemetry(deps.telemetry, logger));
@@ -166,6 +173,7 @@ export function createApp(deps: Deps | EdgeTierDeps): Hono<AppEnv> {
 
   app.notFound(notFound);
   app.onError(errorHandler(logger));
+  omitted?.check();
   return app;
 }
 

@@ -110,7 +110,7 @@ export interface ApiVersioningOptions {
 }
 
 export function apiVersioning(options: ApiVersioningOptions): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+  return async function apiVersioning(c, next) {
     const negotiated = options.negotiate(c.req.raw);
     if (!negotiated) return next();
     if (!negotiated.ok) return failure(c, negotiated);

@@ -22,7 +22,7 @@ export function requestTimeout(
   timeoutMs: number,
   db: Pick<Database, 'cancellable'>,
 ): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+  return async function requestTimeout(c, next) {
     const controller = new AbortController();
     c.set('signal', controller.signal);
     let timer: NodeJS.Timeout | undefined;

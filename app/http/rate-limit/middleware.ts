@@ -35,7 +35,7 @@ function socketAddress(c: Context<AppEnv>): string | undefined {
 
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
   const windowSeconds = Math.ceil(options.windowMs / 1000);
-  return async (c, next) => {
+  return async function rateLimit(c, next) {
     const version = c.get('apiVersion')?.version;
     const limit = version && options.limits[version];
     if (!version || !limit) return next();
