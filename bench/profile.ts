@@ -8,12 +8,25 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatSummary, summarise } from './support/cpu-profile.ts';
+import { attribute, formatSummary, summarise } from './support/cpu-profile.ts';
 import { findWrk, load, pinning, startOtlpSink, startServer } from './support/load.ts';
 import { MYAPP_MODES, type MyappMode, startMyapp } from './support/myapp.ts';
 import { createMigratedScratchDatabase, seedUsers } from './support/scratch-database.ts';
 
 const USERS = 2_000;
+/** myapp's global middleware, by function name (app/app.ts). */
+const MIDDLEWARE = [
+  'requestId',
+  'requestTelemetry',
+  'accessLog',
+  'closeConnectionsWhenDraining',
+  'securityHeaders',
+  'methodNotAllowed',
+  'apiVersioning',
+  'rateLimit',
+  'requestTimeout',
+  'requestBodyLimit',
+];
 /** A mode of myapp's, or `floor` (bench/servers/floor.ts) to see what the floor spends. */
 const MODE = (process.env.BENCH_MODE ?? 'all on, traces 10%') as MyappMode | 'floor';
 const PATH = process.env.BENCH_PATH ?? '/api/v1/users/';
@@ -66,6 +79,17 @@ try {
   if (!file) throw new Error(`no profile written to ${dir}`);
   const profile = JSON.parse(await readFile(join(dir, file), 'utf8'));
   process.stdout.write(`${formatSummary(summarise(profile, skipMs), TOP, requests)}\n`);
+  if (MODE !== 'floor') {
+    const owned = attribute(profile, new Set([...MIDDLEWARE, 'dispatch']), skipMs);
+    const sampled = [...owned.values()].reduce((sum, ms) => sum + ms, 0);
+    process.stdout.write(
+      '\nby middleware (its own work and what it calls, not the chain after it):\n',
+    );
+    for (const [owner, ms] of [...owned].sort((a, b) => b[1] - a[1]))
+      process.stdout.write(
+        `  ${((ms / sampled) * 100).toFixed(1).padStart(5)}% ${((ms * 1000) / requests).toFixed(1).padStart(6)} µs/req  ${owner === 'dispatch' ? 'routing and the handler (Hono dispatch)' : owner}\n`,
+      );
+  }
   if (keep) process.stdout.write(`\nprofile: ${join(dir, file)}\n`);
 } finally {
   sink.close();

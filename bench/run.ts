@@ -13,6 +13,8 @@
 // alike; ratios are taken within a round and their median (and spread) reported.
 //
 //   BENCH_ROUNDS=8 BENCH_DURATION_S=2 BENCH_SCENARIOS=v1-get,health BENCH_SERVERS=floor,myapp
+//   BENCH_COMPARE_ROOT=../other-checkout also runs that checkout's myapp in every mode (`@compare`),
+//   for before/after ratios taken in one run.
 import { join } from 'node:path';
 import {
   findWrk,
@@ -97,12 +99,12 @@ interface Contender {
   start(databaseUrl: string): Promise<Server>;
 }
 
-function myapp(mode: MyappMode, sink: string): Contender {
-  const name = `myapp ${mode}`;
+function myapp(mode: MyappMode, sink: string, root?: string): Contender {
+  const name = `myapp ${mode}${root ? ' @compare' : ''}`;
   return {
     name,
     myapp: true,
-    start: (databaseUrl) => startMyapp(name, MYAPP_MODES[mode](sink), databaseUrl),
+    start: (databaseUrl) => startMyapp(name, MYAPP_MODES[mode](sink), databaseUrl, { root }),
   };
 }
 
@@ -118,6 +120,11 @@ function contenders(sink: string, peerDir: string): Contender[] {
     baseline('hono', [process.execPath, join(import.meta.dirname, 'servers/hono-bare.ts')]),
     baseline('express', [process.execPath, 'server.mjs'], peerDir),
     ...(Object.keys(MYAPP_MODES) as MyappMode[]).map((mode) => myapp(mode, sink)),
+    ...(process.env.BENCH_COMPARE_ROOT
+      ? (Object.keys(MYAPP_MODES) as MyappMode[]).map((mode) =>
+          myapp(mode, sink, process.env.BENCH_COMPARE_ROOT),
+        )
+      : []),
   ];
 }
 

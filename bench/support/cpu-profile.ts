@@ -92,6 +92,41 @@ export function summarise(profile: CpuProfile, skipMs = 0): ProfileSummary {
   return { totalMs, functions: [...functions.values()], modules: [...modules.values()] };
 }
 
+/**
+ * Each sample's time given to the innermost of `owners` on its stack (functions by name), so a
+ * middleware is charged for its own work and what it calls, but not for the rest of the chain
+ * it awaits: `next()` runs through Hono's `dispatch`, which is an owner too (routing and the
+ * handler). Samples with no owner on the stack are `elsewhere` (Node's HTTP, the database
+ * driver's socket callbacks, garbage collection, idle).
+ */
+export function attribute(
+  profile: CpuProfile,
+  owners: ReadonlySet<string>,
+  skipMs = 0,
+): Map<string, number> {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes)
+    for (const child of node.children ?? []) parent.set(child, node.id);
+  const owned = new Map<string, number>();
+  let elapsedMs = 0;
+  profile.samples.forEach((id, index) => {
+    const ms = (profile.timeDeltas[index] ?? 0) / 1000;
+    elapsedMs += ms;
+    if (elapsedMs < skipMs) return;
+    let owner = 'elsewhere';
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const name = (byId.get(at) as ProfileNode).callFrame.functionName;
+      if (owners.has(name)) {
+        owner = name;
+        break;
+      }
+    }
+    owned.set(owner, (owned.get(owner) ?? 0) + ms);
+  });
+  return owned;
+}
+
 export function formatSummary(summary: ProfileSummary, top = 25, perRequest?: number): string {
   const share = (ms: number) => `${((ms / summary.totalMs) * 100).toFixed(1)}%`;
   const each = (ms: number) =>

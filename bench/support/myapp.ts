@@ -52,6 +52,10 @@ export interface MyappOptions {
   nodeArgs?: string[];
   /** More environment, over the mode's. */
   env?: Record<string, string>;
+  /** Another checkout of myapp to run instead of this one (its own node_modules). */
+  root?: string;
+  /** The entry, relative to the checkout: app/main.ts, or a bench server of myapp's. */
+  entry?: string;
 }
 
 export async function startMyapp(
@@ -65,7 +69,11 @@ export async function startMyapp(
   const metricsPort = await freePort();
   const server = await startServer(
     name,
-    [process.execPath, ...(options.nodeArgs ?? []), join(ROOT, 'app/main.ts')],
+    [
+      process.execPath,
+      ...(options.nodeArgs ?? []),
+      join(options.root ?? ROOT, options.entry ?? 'app/main.ts'),
+    ],
     {
       DATABASE_URL: databaseUrl,
       DB_POOL_MAX: '10',
