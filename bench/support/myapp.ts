@@ -10,7 +10,7 @@ import { type Server, startServer } from './load.ts';
 const ROOT = join(import.meta.dirname, '../..');
 
 /** new_recommendation_algo for everyone: the recommendations scenario runs the new algorithm. */
-const FLAG_ON = {
+export const FLAG_ON = {
   version: 2,
   features: [
     {

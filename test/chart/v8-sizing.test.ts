@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { imageNodeOptions } from '../support/image-node-options.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -13,14 +14,6 @@ function mebibytes(quantity: string): number {
   const match = /^(\d+)(Mi|Gi)$/.exec(quantity);
   if (!match) throw new Error(`unexpected memory quantity ${quantity}`);
   return Number(match[1]) * (match[2] === 'Gi' ? 1024 : 1);
-}
-
-function imageNodeOptions(): string {
-  const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
-  const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
-  const options = /NODE_OPTIONS="([^"]*)"/.exec(runtime)?.[1];
-  if (options === undefined) throw new Error('the runtime image sets no NODE_OPTIONS');
-  return options;
 }
 
 describe("the image's V8 sizes and the chart's memory limit", () => {
