@@ -1,9 +1,11 @@
 // myapp as the benches start it: the real entry (app/main.ts) as a child process on a bench
-// database, with its metrics port scraped every second as Prometheus would, offline flags that
-// turn the recommendation flag on, and rate limits the load never reaches.
+// database, with the image's V8 flags (its NODE_OPTIONS), its metrics port scraped every second
+// as Prometheus would, offline flags that turn the recommendation flag on, and rate limits the
+// load never reaches.
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { imageNodeOptions } from '../../test/support/image-node-options.ts';
 import { freePort } from '../../test/support/ports.ts';
 import { type Server, startServer } from './load.ts';
 
@@ -58,6 +60,15 @@ export interface MyappOptions {
   entry?: string;
 }
 
+/** The checkout's image's NODE_OPTIONS; none for a checkout whose image sets none. */
+function nodeOptionsOf(root = ROOT): string {
+  try {
+    return imageNodeOptions(root);
+  } catch {
+    return '';
+  }
+}
+
 export async function startMyapp(
   name: string,
   env: Record<string, string>,
@@ -82,6 +93,7 @@ export async function startMyapp(
       FLAGS_FILE: flags,
       // Rate limiting stays on, with limits the bench never reaches.
       RATE_LIMITS: 'v1=999999999,v2=999999999',
+      NODE_OPTIONS: nodeOptionsOf(options.root),
       ...env,
       ...options.env,
     },
