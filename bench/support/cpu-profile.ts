@@ -17,7 +17,7 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-export interface Cost {
+interface Cost {
   name: string;
   selfMs: number;
   totalMs: number;
