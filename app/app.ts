@@ -5,8 +5,6 @@
 // forwarded to the container origin: app/edge.ts). Nothing here may import Node built-ins or
 // Node-only packages at run time: the edge bundle is built from this file (test/edge/).
 import { type Context, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { secureHeaders } from 'hono/secure-headers';
 import { databaseProblem, domainErrors } from './api/error-problems.ts';
 import { createNegotiator, routedPath } from './api/negotiation.ts';
 import type { DocsAsset } from './api/openapi/docs-page.ts';
@@ -25,18 +23,20 @@ import type { Database } from './db/database.ts';
 import { retryOnContention } from './db/retry.ts';
 import type { Flags } from './flags/flags.ts';
 import { accessLog } from './http/access-log.ts';
+import { requestBodyLimit } from './http/body-limit.ts';
 import { closeConnectionsWhenDraining } from './http/drain.ts';
 import { errorHandler } from './http/errors.ts';
 import { healthRoutes, livenessRoutes } from './http/health.ts';
 import { methodNotAllowed } from './http/method-not-allowed.ts';
 import { notFound } from './http/not-found.ts';
+import { omitMiddleware } from './http/omit-middleware.ts';
 import { requestedPath } from './http/path.ts';
-import { HttpProblem } from './http/problem.ts';
 import { problemDocs } from './http/problem-docs.ts';
 import { rateLimit } from './http/rate-limit/middleware.ts';
 import type { RateLimitStore } from './http/rate-limit/store.ts';
 import { requestId } from './http/request-id.ts';
 import { requestTelemetry } from './http/request-telemetry.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { requestTimeout } from './http/timeout.ts';
 import type { Lifecycle } from './lifecycle/state.ts';
 import { createProductsRepository } from './recommendations/repository.ts';
@@ -107,7 +107,12 @@ function defaultVersion(config: ApiConfig): ApiVersionId {
   return version.id;
 }
 
-export function createApp(deps: Deps | EdgeTierDeps): Hono {
+export interface AppOptions {
+  /** Global middleware to leave out, by function name: only to measure what each costs (bench/). */
+  omitMiddleware?: readonly string[];
+}
+
+export function createApp(deps: Deps | EdgeTierDeps, options: AppOptions = {}): Hono {
   const { config, logger, lifecycle } = deps;
   const fallbackVersion = defaultVersion(config);
   // Unversioned API paths are routed to the negotiated version's routes (app/api/negotiation.ts).
@@ -115,6 +120,7 @@ export function createApp(deps: Deps | EdgeTierDeps): Hono {
   const app = new Hono({
     getPath: (request) => routedPath(requestedPath(request.url), negotiate(request)),
   });
+  const omitted = options.omitMiddleware && omitMiddleware(app, options.omitMiddleware);
 
   // The order is what each step needs from those before it. The request id first: every log
   // line and problem carries it. Telemetry and the access log next, so they time and see every
@@ -126,7 +132,7 @@ export function createApp(deps: Deps | EdgeTierDeps): Hono {
   app.use(requestTelemetry(deps.telemetry, logger));
   app.use(accessLog());
   app.use(closeConnectionsWhenDraining(lifecycle));
-  app.use(secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
+  app.use(securityHeaders());
   app.use(methodNotAllowed(app));
   const versionUsage = apiVersionUsage({
     requests: deps.telemetry.metrics.apiVersionRequests,
@@ -164,16 +170,7 @@ export function createApp(deps: Deps | EdgeTierDeps): Hono {
     }),
   );
   app.use(requestTimeout(config.REQUEST_TIMEOUT_MS, 'db' in deps ? deps.db : NOTHING_TO_CANCEL));
-  app.use(
-    bodyLimit({
-      maxSize: config.BODY_LIMIT_BYTES,
-      onError: () => {
-        throw new HttpProblem('payload-too-large', {
-          detail: `The body exceeds the limit of ${config.BODY_LIMIT_BYTES} bytes.`,
-        });
-      },
-    }),
-  );
+  app.use(requestBodyLimit(config.BODY_LIMIT_BYTES));
 
   app.route(
     '/',
@@ -191,6 +188,7 @@ export function createApp(deps: Deps | EdgeTierDeps): Hono {
 
   app.notFound(notFound);
   app.onError(errorHandler({ logger, knownErrors: domainErrors, classifiers: [databaseProblem] }));
+  omitted?.check();
   return app;
 }
 

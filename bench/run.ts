@@ -13,11 +13,9 @@
 // alike; ratios are taken within a round and their median (and spread) reported.
 //
 //   BENCH_ROUNDS=8 BENCH_DURATION_S=2 BENCH_SCENARIOS=v1-get,health BENCH_SERVERS=floor,myapp
-import { writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+//   BENCH_COMPARE_ROOT=../other-checkout also runs that checkout's myapp in every mode (`@compare`),
+//   for before/after ratios taken in one run.
 import { join } from 'node:path';
-import postgres from 'postgres';
-import { freePort } from '../test/support/ports.ts';
 import {
   findWrk,
   load,
@@ -29,15 +27,15 @@ import {
   startOtlpSink,
   startServer,
 } from './support/load.ts';
+import { MYAPP_MODES, type MyappMode, startMyapp } from './support/myapp.ts';
 import { expressPeerDir } from './support/peers.ts';
-import { createMigratedScratchDatabase } from './support/scratch-database.ts';
+import { createMigratedScratchDatabase, seedUsers } from './support/scratch-database.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 2);
 const WARM_UP_S = 3;
 const CONNECTIONS = 50;
 const USERS = 2_000;
-const ROOT = join(import.meta.dirname, '..');
 const SCRIPTS = join(import.meta.dirname, 'scripts');
 
 interface Scenario {
@@ -101,61 +99,14 @@ interface Contender {
   start(databaseUrl: string): Promise<Server>;
 }
 
-function myapp(name: string, env: (sink: string) => Record<string, string>, sink: string) {
+function myapp(mode: MyappMode, sink: string, root?: string): Contender {
+  const name = `myapp ${mode}${root ? ' @compare' : ''}`;
   return {
     name,
     myapp: true,
-    async start(databaseUrl: string): Promise<Server> {
-      const flags = join(tmpdir(), `myapp-bench-flags-${process.pid}.json`);
-      await writeFile(flags, JSON.stringify(FLAG_ON));
-      const metricsPort = await freePort();
-      const server = await startServer(name, [process.execPath, join(ROOT, 'app/main.ts')], {
-        DATABASE_URL: databaseUrl,
-        DB_POOL_MAX: '10',
-        DRAIN_DELAY_MS: '0',
-        METRICS_PORT: String(metricsPort),
-        FLAGS_FILE: flags,
-        // Rate limiting stays on, with limits the bench never reaches.
-        RATE_LIMITS: 'v1=999999999,v2=999999999',
-        ...env(sink),
-      });
-      // Scraped every second, as Prometheus would.
-      const scraper = setInterval(() => {
-        fetch(`http://127.0.0.1:${metricsPort}/metrics`).then(
-          (response) => response.arrayBuffer(),
-          () => {},
-        );
-      }, 1_000);
-      return {
-        ...server,
-        async stop() {
-          clearInterval(scraper);
-          await server.stop();
-        },
-      };
-    },
+    start: (databaseUrl) => startMyapp(name, MYAPP_MODES[mode](sink), databaseUrl, { root }),
   };
 }
-
-/** new_recommendation_algo for everyone: the recommendations scenario runs the new algorithm. */
-const FLAG_ON = {
-  version: 2,
-  features: [
-    {
-      name: 'new_recommendation_algo',
-      type: 'release',
-      enabled: true,
-      strategies: [
-        {
-          name: 'flexibleRollout',
-          parameters: { rollout: '100', stickiness: 'default', groupId: 'new_recommendation_algo' },
-          constraints: [],
-        },
-      ],
-      variants: [],
-    },
-  ],
-};
 
 function contenders(sink: string, peerDir: string): Contender[] {
   const baseline = (name: string, argv: string[], cwd?: string): Contender => ({
@@ -168,36 +119,13 @@ function contenders(sink: string, peerDir: string): Contender[] {
     baseline('floor', [process.execPath, join(import.meta.dirname, 'servers/floor.ts')]),
     baseline('hono', [process.execPath, join(import.meta.dirname, 'servers/hono-bare.ts')]),
     baseline('express', [process.execPath, 'server.mjs'], peerDir),
-    myapp(
-      'myapp all on, traces 10%',
-      (url) => ({
-        LOG_LEVEL: 'info',
-        OTEL_EXPORTER_OTLP_ENDPOINT: url,
-        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
-        OTEL_TRACES_SAMPLER_ARG: '0.1',
-      }),
-      sink,
-    ),
-    myapp(
-      'myapp all on, every request traced',
-      (url) => ({ LOG_LEVEL: 'info', OTEL_EXPORTER_OTLP_ENDPOINT: url }),
-      sink,
-    ),
-    myapp('myapp defaults (no tracing)', () => ({ LOG_LEVEL: 'info' }), sink),
-    myapp('myapp telemetry off', () => ({ LOG_LEVEL: 'silent' }), sink),
+    ...(Object.keys(MYAPP_MODES) as MyappMode[]).map((mode) => myapp(mode, sink)),
+    ...(process.env.BENCH_COMPARE_ROOT
+      ? (Object.keys(MYAPP_MODES) as MyappMode[]).map((mode) =>
+          myapp(mode, sink, process.env.BENCH_COMPARE_ROOT),
+        )
+      : []),
   ];
-}
-
-async function seedUsers(url: string): Promise<void> {
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
-  try {
-    await sql`
-      insert into users (first_name, last_name, email)
-      select 'Bench', 'User ' || n, 'bench' || n || '@example.com'
-      from generate_series(1, ${USERS}::int) n`;
-  } finally {
-    await sql.end();
-  }
 }
 
 /** Every server must answer each scenario's sample with the floor's bytes. */
@@ -261,7 +189,7 @@ const database = await createMigratedScratchDatabase('myapp_bench');
 const sink = await startOtlpSink();
 const servers: Server[] = [];
 try {
-  await seedUsers(database.url);
+  await seedUsers(database.url, USERS);
   const scenarios = selected(SCENARIOS, 'BENCH_SCENARIOS', (scenario) => scenario.id);
   const chosen = selected(
     contenders(sink.url, await expressPeerDir()),

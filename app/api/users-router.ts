@@ -4,6 +4,7 @@
 import { Hono } from 'hono';
 import type { z } from 'zod';
 import { readJson } from '../http/json-body.ts';
+import { appendResponseHeader } from '../http/response-headers.ts';
 import { validationProblem } from '../http/validation.ts';
 import type { UsersService } from '../users/service.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
@@ -39,7 +40,7 @@ export function usersRouter<
         limit: String(query.data.limit),
         cursor: nextCursor,
       }).toString();
-      c.header('Link', `<${next.pathname}${next.search}>; rel="next"`);
+      appendResponseHeader(c, 'Link', `<${next.pathname}${next.search}>; rel="next"`);
     }
     return c.json({ data: page.items.map(wire.toWire), nextCursor });
   });

@@ -2,16 +2,18 @@ import { join } from 'node:path';
 import type { DatabaseConfig } from '../config/database.ts';
 import type { DbTarget, QueryObserver } from '../telemetry/db.ts';
 import type { Database } from './database.ts';
-import { openPglite } from './pglite.ts';
-import { openPostgres } from './postgres.ts';
 
-/** PostgreSQL when `DATABASE_URL` is set, otherwise the embedded PGlite under `DATA_DIR`. */
+/**
+ * PostgreSQL when `DATABASE_URL` is set, otherwise the embedded PGlite under `DATA_DIR`. Each
+ * client is imported when chosen: a process holds only the one it uses.
+ */
 export async function openDatabase(
   config: DatabaseConfig,
   applicationName: string,
   observeQueries?: (target: DbTarget) => QueryObserver,
 ): Promise<Database> {
   if (config.DATABASE_URL) {
+    const { openPostgres } = await import('./postgres.ts');
     return openPostgres({
       url: config.DATABASE_URL,
       poolMax: config.DB_POOL_MAX,
@@ -20,5 +22,6 @@ export async function openDatabase(
       observeQueries,
     });
   }
+  const { openPglite } = await import('./pglite.ts');
   return openPglite(join(config.DATA_DIR, 'pglite'), observeQueries);
 }

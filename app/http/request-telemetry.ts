@@ -5,10 +5,12 @@
 // under ESM). The rest of the request runs inside the telemetry's request scope, so database
 // spans and flag evaluations find their request.
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { spanSafeError } from '../telemetry/error-serializer.ts';
+import { labelSets3 } from '../telemetry/label-sets.ts';
 import type { LineLogger } from '../telemetry/line-logger.ts';
 import type { RequestScope, RequestTelemetry } from '../telemetry/telemetry.ts';
+import { requestHeader } from './incoming.ts';
 import { knownMethod, routeTemplate, UNMATCHED_ROUTE } from './route.ts';
 
 declare module 'hono' {
@@ -18,21 +20,8 @@ declare module 'hono' {
   }
 }
 
-type RawHeaders = Record<string, string | string[] | undefined>;
-
-/**
- * A request header, read from Node's own headers object when the app runs on @hono/node-server
- * (a plain property read), else through the Fetch `Headers` (whose every lookup validates and
- * lower-cases the name): the request path reads a few headers for telemetry on every request.
- */
-function headerReader(c: Context): (name: string) => string | undefined {
-  const raw = (c.env as { incoming?: { headers?: RawHeaders } } | undefined)?.incoming?.headers;
-  if (!raw) return (name) => c.req.header(name);
-  return (name) => {
-    const value = raw[name];
-    return Array.isArray(value) ? value.join(', ') : value;
-  };
-}
+/** An untraced request's exemplar: none (prom-client skips an empty label set). */
+const NO_EXEMPLAR = Object.freeze({});
 
 export function requestTelemetry(
   telemetry: RequestTelemetry,
@@ -40,13 +29,18 @@ export function requestTelemetry(
 ): MiddlewareHandler {
   const { metrics, tracing } = telemetry;
   const { tracer } = tracing;
+  const durationLabels = labelSets3((method, route, status) => ({
+    http_request_method: method,
+    http_route: route,
+    http_response_status_code: status,
+  }));
   return async function requestTelemetry(c, next) {
     const started = performance.now();
     const method = knownMethod(c.req.method);
     let scope: RequestScope = { context: undefined, flagEvaluations: [] };
     let span: ReturnType<NonNullable<typeof tracer>['startSpan']> | undefined;
     if (tracer) {
-      const header = headerReader(c);
+      const header = (name: string) => requestHeader(c, name);
       const parent = tracing.extract(header);
       span = tracer.startSpan(
         method,
@@ -82,14 +76,10 @@ export function requestTelemetry(
       const status = String(c.res.status);
       const seconds = (performance.now() - started) / 1000;
       metrics.httpServerRequestDuration.observe({
-        labels: {
-          http_request_method: method,
-          http_route: route,
-          http_response_status_code: status,
-        },
+        labels: durationLabels(method, route, status),
         value: seconds,
         // prom-client types exemplar labels as the metric's own labels; they are free-form.
-        exemplarLabels: (traced ? { trace_id: ids.traceId } : {}) as Record<string, never>,
+        exemplarLabels: (traced ? { trace_id: ids.traceId } : NO_EXEMPLAR) as Record<string, never>,
       });
       for (const flag of scope.flagEvaluations) {
         metrics.featureFlagRequestDuration.observe(

@@ -117,7 +117,7 @@ function milliseconds(text: string | undefined): number {
  * so it throws.
  */
 export async function load(
-  server: Pick<Server, 'pid'>,
+  server: Pick<Server, 'pid'> & Partial<Pick<Server, 'name'>>,
   url: string,
   options: {
     seconds: number;
@@ -142,7 +142,10 @@ export async function load(
   });
   const cpu = (await cpuMicros(server.pid)) - cpuBefore;
   const failed = /Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1];
-  if (failed) throw new Error(`${failed} requests failed during the run:\n${stdout}`);
+  if (failed)
+    throw new Error(
+      `${failed} requests to ${server.name ?? url} failed during the run:\n${stdout}`,
+    );
   const requests = Number(/(\d+) requests in/.exec(stdout)?.[1] ?? Number.NaN);
   return {
     rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? Number.NaN),

@@ -46,3 +46,16 @@ export async function createMigratedScratchDatabase(prefix: string): Promise<Scr
   }
   return database;
 }
+
+/** `count` users named Bench User 1…count (ids 1…count on a fresh database). */
+export async function seedUsers(url: string, count: number): Promise<void> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await sql`
+      insert into users (first_name, last_name, email)
+      select 'Bench', 'User ' || n, 'bench' || n || '@example.com'
+      from generate_series(1, ${count}::int) n`;
+  } finally {
+    await sql.end();
+  }
+}

@@ -6,8 +6,10 @@
 // the logs, and a rare one is still seen.
 import type { Context } from 'hono';
 import { CLIENT_NAME_HEADER, clientName } from '../../http/api-client.ts';
+import { requestHeader } from '../../http/incoming.ts';
 import { requestedPath } from '../../http/path.ts';
 import { routeTemplate } from '../../http/route.ts';
+import { labelSets3 } from '../../telemetry/label-sets.ts';
 import type { LineLogger } from '../../telemetry/line-logger.ts';
 import type { RecordingMetrics } from '../../telemetry/metrics.ts';
 import type { Negotiated } from '../negotiation.ts';
@@ -32,18 +34,23 @@ export interface ApiVersionUsage {
 export function apiVersionUsage(options: ApiVersionUsageOptions): ApiVersionUsage {
   const known = new Set(options.clientNames);
   const client = (c: Context) =>
-    clientName(known, c.req.header(CLIENT_NAME_HEADER), c.req.header('user-agent'));
+    clientName(
+      known,
+      requestHeader(c, CLIENT_NAME_HEADER.toLowerCase()),
+      requestHeader(c, 'user-agent'),
+    );
+  const requestLabels = labelSets3((version, source, client) => ({
+    api_version: version,
+    api_version_source: source,
+    api_client: client,
+  }));
   // Keyed by version and client name: both bounded, so this map is too.
   const sampling = new Map<string, { loggedAt: number; suppressed: number }>();
 
   return {
     onUse(negotiated, c) {
       if (isDocumentationPath(requestedPath(c.req.url))) return;
-      options.requests.inc({
-        api_version: negotiated.version,
-        api_version_source: negotiated.source,
-        api_client: client(c),
-      });
+      options.requests.inc(requestLabels(negotiated.version, negotiated.source, client(c)));
     },
     onDeprecatedUse(version, path, c) {
       if (isDocumentationPath(path)) return;

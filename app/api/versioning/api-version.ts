@@ -11,6 +11,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { requestedPath } from '../../http/path.ts';
 import { problemResponse } from '../../http/problem.ts';
+import { appendResponseHeader, setResponseHeader } from '../../http/response-headers.ts';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -42,6 +43,19 @@ function deprecationLinks(version: ApiVersion, path: string): string {
   if (version.sunsetAt) links.push(`<${version.docs}#sunset>; rel="sunset"; type="text/html"`);
   return links.join(', ');
 }
+
+/** A version's dates as header values, formatted once per date rather than per response. */
+const formatted = new WeakMap<Date, { deprecation: string; sunset: string }>();
+function headerDates(date: Date) {
+  let values = formatted.get(date);
+  if (!values) {
+    values = { deprecation: `@${Math.floor(date.getTime() / 1000)}`, sunset: date.toUTCString() };
+    formatted.set(date, values);
+  }
+  return values;
+}
+const deprecationHeader = (date: Date) => headerDates(date).deprecation;
+const sunsetHeader = (date: Date) => headerDates(date).sunset;
 
 /** The versioned URL that served an unversioned request, without the `version` parameter. */
 function contentLocation(url: string, routed: string): string {
@@ -121,19 +135,26 @@ export function apiVersioning(options: ApiVersioningOptions): MiddlewareHandler 
       });
     }
     await next();
-    const headers = c.res.headers;
-    headers.set(VERSION_HEADER, version.id);
+    // Only versioned-URL requests with plain JSON stay off the response's Headers (the hot
+    // path): Vary and Content-Type are also a handler's, so they are changed on the response.
+    setResponseHeader(c, VERSION_HEADER, version.id);
     if (vary) {
-      headers.append('Vary', VARY);
+      c.res.headers.append('Vary', VARY);
       if (c.res.ok && REPRESENTS_TARGET.has(c.req.method))
-        headers.set('Content-Location', contentLocation(c.req.url, routedPath(path, negotiated)));
+        c.res.headers.set(
+          'Content-Location',
+          contentLocation(c.req.url, routedPath(path, negotiated)),
+        );
     }
-    if (negotiated.mediaType && headers.get('content-type')?.startsWith('application/json'))
-      headers.set('Content-Type', `${negotiated.mediaType}; version=${versionNumber(version.id)}`);
+    if (negotiated.mediaType && c.res.headers.get('content-type')?.startsWith('application/json'))
+      c.res.headers.set(
+        'Content-Type',
+        `${negotiated.mediaType}; version=${versionNumber(version.id)}`,
+      );
     if (status === 'deprecated' && version.deprecatedAt) {
-      headers.set('Deprecation', `@${Math.floor(version.deprecatedAt.getTime() / 1000)}`);
-      if (version.sunsetAt) headers.set('Sunset', version.sunsetAt.toUTCString());
-      headers.append('Link', deprecationLinks(version, path));
+      setResponseHeader(c, 'Deprecation', deprecationHeader(version.deprecatedAt));
+      if (version.sunsetAt) setResponseHeader(c, 'Sunset', sunsetHeader(version.sunsetAt));
+      appendResponseHeader(c, 'Link', deprecationLinks(version, path));
       options.onDeprecatedUse?.(version, path, c);
     }
   };

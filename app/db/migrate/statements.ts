@@ -2,7 +2,7 @@
 // compiled to WebAssembly), not by looking for semicolons, which also occur inside strings,
 // comments and function bodies. The runner needs it for no-transaction files, the linter for
 // everything.
-import { loadModule, type Node, parseSync } from 'libpg-query';
+import type { Node } from 'libpg-query';
 
 export interface Statement {
   /** The statement's text as written, without the terminating semicolon. */
@@ -28,11 +28,19 @@ export class SqlSyntaxError extends Error {
   }
 }
 
-let loaded: Promise<void> | undefined;
+type Parser = typeof import('libpg-query');
+let loaded: Promise<Parser> | undefined;
 
-/** Loads the parser's WebAssembly once per process (a few milliseconds). */
-function ready(): Promise<void> {
-  loaded ??= loadModule();
+/**
+ * Loads the parser once per process, on first use: importing libpg-query instantiates its
+ * WebAssembly (1.7 MB of code, some 10 MB resident), which an API process that only checks
+ * which migrations exist never needs.
+ */
+function parser(): Promise<Parser> {
+  loaded ??= import('libpg-query').then(async (module) => {
+    await module.loadModule();
+    return module;
+  });
   return loaded;
 }
 
@@ -47,7 +55,7 @@ function lineOf(before: string): number {
 
 /** The statements of `sql`, in order. Throws SqlSyntaxError when PostgreSQL would not parse it. */
 export async function parseStatements(sql: string): Promise<Statement[]> {
-  await ready();
+  const { parseSync } = await parser();
   // The parser counts bytes, not UTF-16 code units.
   const bytes = Buffer.from(sql);
   const textUpTo = (byte: number) => bytes.subarray(0, byte).toString('utf8');

@@ -4,7 +4,9 @@
 // over its limit gets a 429 problem with Retry-After. If the store fails, the request goes
 // through: a broken Redis must not take the API down with it (fail open, reported).
 import type { Context, MiddlewareHandler } from 'hono';
+import { requestHeader } from '../incoming.ts';
 import { problemResponse } from '../problem.ts';
+import { setResponseHeader } from '../response-headers.ts';
 import { clientAddress } from './client-key.ts';
 import type { RateLimitStore } from './store.ts';
 
@@ -29,7 +31,7 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
     const limit = policy && options.limits[policy];
     if (!policy || !limit) return next();
     const key = `${policy}:ip:${clientAddress({
-      forwardedFor: c.req.header('x-forwarded-for'),
+      forwardedFor: requestHeader(c, 'x-forwarded-for'),
       socketAddress: options.peerAddress(c),
       trustedProxyHops: options.trustedProxyHops,
     })}`;
@@ -52,6 +54,6 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
       });
     }
     await next();
-    for (const [name, value] of Object.entries(fields)) c.res.headers.set(name, value);
+    for (const [name, value] of Object.entries(fields)) setResponseHeader(c, name, value);
   };
 }
