@@ -25,7 +25,7 @@ import type { Flags } from './flags/flags.ts';
 import { accessLog } from './http/access-log.ts';
 import { requestBodyLimit } from './http/body-limit.ts';
 import { closeConnectionsWhenDraining } from './http/drain.ts';
-import { errorHandler } from './http/errors.ts';
+import { errorHandler, thrownValuesAsErrors } from './http/errors.ts';
 import { healthRoutes, livenessRoutes } from './http/health.ts';
 import { methodNotAllowed } from './http/method-not-allowed.ts';
 import { notFound } from './http/not-found.ts';
@@ -122,12 +122,14 @@ export function createApp(deps: Deps | EdgeTierDeps, options: AppOptions = {}): 
   });
   const omitted = options.omitMiddleware && omitMiddleware(app, options.omitMiddleware);
 
-  // The order is what each step needs from those before it. The request id first: every log
+  // The order is what each step needs from those before it. Thrown values become Errors
+  // outermost, so whatever is thrown reaches the error handler. The request id next: every log
   // line and problem carries it. Telemetry and the access log next, so they time and see every
   // answer, the refusals below included. Draining, security headers and 405 apply to all paths.
   // The version is negotiated before the rate limit, whose limit is per version; both refuse
   // before the timeout and the body limit, so a refused request reads no body and starts no
   // work. The body limit last, right before the routes that read bodies.
+  app.use(thrownValuesAsErrors());
   app.use(requestId());
   app.use(requestTelemetry(deps.telemetry, logger));
   app.use(accessLog());

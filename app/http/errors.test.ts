@@ -1,7 +1,7 @@
 import { type Context, Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { capturedLogs } from '../telemetry/captured-logs.ts';
-import { type ErrorClassifier, errorHandler, knownError } from './errors.ts';
+import { type ErrorClassifier, errorHandler, knownError, thrownValuesAsErrors } from './errors.ts';
 import { HttpProblem } from './problem.ts';
 
 /** An error the app knows, standing in for a domain error createApp would list. */
@@ -18,6 +18,7 @@ const lockedProblem: ErrorClassifier = (error, log) => {
 function throwing(error: unknown, before?: (c: Context) => void) {
   const { logger, lines } = capturedLogs();
   const app = new Hono();
+  app.use(thrownValuesAsErrors());
   app.use(async (c, next) => {
     c.set('requestId', 'req-42');
     before?.(c);
@@ -103,6 +104,21 @@ describe('errorHandler', () => {
       request_id: 'req-42',
     });
     expect(lines[0]?.err).toMatchObject({ stack: expect.stringContaining('errors.test.ts') });
+  });
+
+  it.each([
+    ['a string', 'token sk_live_123 for ada@example.com'],
+    ['an object', { email: 'ada@example.com' }],
+    ['null', null],
+  ])('answers %s thrown instead of an Error like any unknown failure', async (_what, value) => {
+    const { request, lines } = throwing(value);
+    const response = await request();
+    expect(response.status).toBe(500);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect((await response.json()).type).toBe('/problems/internal-error');
+    expect(lines).toMatchObject([{ level: 'error', msg: 'unhandled error', request_id: 'req-42' }]);
+    // What was thrown may hold anything: the log says what kind of value it was, nothing more.
+    expect(JSON.stringify(lines)).not.toMatch(/sk_live|ada@/);
   });
 
   it('answers 504 for work that was cancelled by the request timeout, whatever it threw', async () => {

@@ -4,7 +4,7 @@
 // failures, app/api/error-problems.ts): this layer knows no domain. Errors are logged under
 // `err`, whose serializer keeps a database error's facts and drops its values
 // (app/telemetry/error-serializer.ts).
-import type { Context, ErrorHandler } from 'hono';
+import type { Context, ErrorHandler, MiddlewareHandler } from 'hono';
 import type { LineLogger } from '../telemetry/line-logger.ts';
 import { HttpProblem, problemResponse } from './problem.ts';
 
@@ -62,5 +62,28 @@ export function errorHandler(options: ErrorHandlerOptions): ErrorHandler {
     }
     log.error({ err: error }, 'unhandled error');
     return problemResponse(c, 'internal-error');
+  };
+}
+
+/** A value thrown that is not an Error; what it was stays out of the log (it may hold anything). */
+class NonErrorThrown extends Error {
+  constructor(value: unknown) {
+    super(`a value that is not an Error was thrown (${value === null ? 'null' : typeof value})`);
+    this.name = 'NonErrorThrown';
+  }
+}
+
+/**
+ * First in the chain: Hono hands only Error instances to the error handler and lets anything
+ * else escape as the server's bare text 500, unlogged. This turns such a value into an Error,
+ * so it becomes the internal-error problem and an error line like any other failure.
+ */
+export function thrownValuesAsErrors(): MiddlewareHandler {
+  return async function thrownValuesAsErrors(_c, next) {
+    try {
+      await next();
+    } catch (thrown) {
+      throw thrown instanceof Error ? thrown : new NonErrorThrown(thrown);
+    }
   };
 }
