@@ -8,6 +8,7 @@ import postgres from 'postgres';
 import { type DbTarget, observeQuery, type QueryObserver } from '../telemetry/db.ts';
 import type { Database, SqlSession } from './database.ts';
 import { withTimeout } from './database.ts';
+import { POSTGRES_PIPELINE_OPTION } from './postgres-pipeline.ts';
 import * as schema from './schema.ts';
 
 export interface PostgresOptions {
@@ -29,6 +30,7 @@ export function openPostgres(options: PostgresOptions): Database {
     max_lifetime: 60 * 30,
     onnotice: () => {},
     connection: { application_name: options.applicationName },
+    ...POSTGRES_PIPELINE_OPTION,
     // postgres.js waits before reconnecting, 3^failures / 100 s up to 20 s by default, and a
     // query waits with it: during an outage requests hung until their timeout (504) instead of
     // failing fast with 503. Capped at half a second, still jittered: at most a few connection

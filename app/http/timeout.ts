@@ -33,11 +33,14 @@ export function requestTimeout(timeoutMs: number, db: CancellableWork): Middlewa
     const controller = new AbortController();
     c.set('signal', controller.signal);
     let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
-      timer = setTimeout(() => resolve(TIMED_OUT), timeoutMs);
-    });
     try {
-      const outcome = await Promise.race([db.cancellable(controller.signal, next), deadline]);
+      // One promise settled by whichever comes first, the work or the timer: what
+      // Promise.race of the work and a deadline promise did, for a promise and two reactions
+      // fewer on every request.
+      const outcome = await new Promise<unknown>((resolve, reject) => {
+        timer = setTimeout(resolve, timeoutMs, TIMED_OUT);
+        db.cancellable(controller.signal, next).then(resolve, reject);
+      });
       if (outcome !== TIMED_OUT) return;
       // The answer travels as the abort's reason: work that throws as it unwinds reaches the
       // error handler, which answers with this same problem (errors.ts) rather than its own.

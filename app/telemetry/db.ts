@@ -8,6 +8,7 @@ import {
   SpanKind,
   SpanStatusCode,
   type Tracer,
+  trace,
 } from '@opentelemetry/api';
 import { holdsDatabaseError } from './error-serializer.ts';
 import type { CatalogMetrics } from './metrics.ts';
@@ -159,10 +160,12 @@ export function createQueryObserver(
       const started = performance.now();
       const query = describe(text);
       const parent = activeContext();
-      // Only queries made for a traced request get a span: no orphan root spans for pings.
-      // (The SDK copies the attributes into the span, so the cached object stays untouched.)
+      // Only queries made for a traced request get a span: no orphan root spans for pings, and
+      // none under a request the sampler left untraced, whose children no sampler of this app
+      // would record (they share its trace id and its decision), though the SDK would validate
+      // every attribute first. (It copies them into the span: the cached object stays untouched.)
       const span =
-        tracer && parent
+        tracer && parent && trace.getSpan(parent)?.isRecording()
           ? tracer.startSpan(
               query.spanName,
               { kind: SpanKind.CLIENT, attributes: query.attributes },

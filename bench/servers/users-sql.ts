@@ -3,6 +3,7 @@
 // share this file, so the only difference between them is the framework.
 import postgres from 'postgres';
 import { encodeCursor } from '../../app/api/cursor.ts';
+import { POSTGRES_PIPELINE_OPTION } from '../../app/db/postgres-pipeline.ts';
 import type { User } from '../../app/users/model.ts';
 import { fullName } from '../../app/users/name.ts';
 
@@ -34,6 +35,9 @@ export function openUsersSql(url: string): UsersSql {
   const sql = postgres(url, {
     max: Number(process.env.DB_POOL_MAX ?? 10),
     prepare: true,
+    // The API's own pool setting (app/db/postgres-pipeline.ts): postgres.js's default costs more
+    // CPU a query the longer the load lasts, which would flatter any ratio to this baseline.
+    ...POSTGRES_PIPELINE_OPTION,
     transform: postgres.camel,
     onnotice: () => {},
   });

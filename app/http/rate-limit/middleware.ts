@@ -26,6 +26,16 @@ export interface RateLimitOptions {
 
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
   const windowSeconds = Math.ceil(options.windowMs / 1000);
+  // A policy's RateLimit-Policy value is the same on every answer: written once per policy.
+  const policyFields = new Map<string, string>();
+  const policyField = (policy: string, limit: number) => {
+    let field = policyFields.get(policy);
+    if (field === undefined) {
+      field = `"${policy}";q=${limit};w=${windowSeconds}`;
+      policyFields.set(policy, field);
+    }
+    return field;
+  };
   return async function rateLimit(c, next) {
     const policy = options.policy(c);
     const limit = policy && options.limits[policy];
@@ -43,17 +53,20 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
       return next();
     }
     const resetSeconds = Math.max(1, Math.ceil(counted.resetMs / 1000));
-    const fields = {
-      'RateLimit-Policy': `"${policy}";q=${limit};w=${windowSeconds}`,
-      RateLimit: `"${policy}";r=${Math.max(0, limit - counted.count)};t=${resetSeconds}`,
-    };
+    const policyValue = policyField(policy, limit);
+    const remaining = `"${policy}";r=${Math.max(0, limit - counted.count)};t=${resetSeconds}`;
     if (counted.count > limit) {
       return problemResponse(c, 'rate-limited', {
         detail: `More than ${limit} requests in ${windowSeconds} s to API ${policy}; retry in ${resetSeconds} s.`,
-        headers: { ...fields, 'Retry-After': String(resetSeconds) },
+        headers: {
+          'RateLimit-Policy': policyValue,
+          RateLimit: remaining,
+          'Retry-After': String(resetSeconds),
+        },
       });
     }
     await next();
-    for (const [name, value] of Object.entries(fields)) setResponseHeader(c, name, value);
+    setResponseHeader(c, 'RateLimit-Policy', policyValue);
+    setResponseHeader(c, 'RateLimit', remaining);
   };
 }
