@@ -173,7 +173,9 @@ describe('migrate CLI failures', () => {
     const port = await freePort();
     const run = await runCli([], {
       DATABASE_URL: `postgres://nobody:secret@127.0.0.1:${port}/none`,
-      MIGRATION_DATABASE_WAIT_MS: '2000',
+      // The first two pauses take up to 1.5 s; the rest of the budget is for the attempts
+      // themselves, the first of which loads the driver (slow on a busy machine).
+      MIGRATION_DATABASE_WAIT_MS: '4000',
     });
     expect(run.code).toBe(1);
     const retries = messages(run).filter(
