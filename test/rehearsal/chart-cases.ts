@@ -29,6 +29,16 @@ export interface ChartCase {
 
 const HPA: SetValues = { 'autoscaling.enabled': true };
 
+/** A rolling install switched to blue-green, the running version on blue. */
+const INTO_BLUE_GREEN: CommandStep[] = [
+  { command: 'install', set: { 'migrations.enabled': false } },
+  {
+    command: 'upgrade',
+    // Blue-green keeps each running colour's tag in values: pin the one rolling ran.
+    set: { 'migrations.enabled': true, strategy: 'bluegreen', 'blueGreen.blue.tag': APP_VERSION },
+  },
+];
+
 export const CHART_CASES: ChartCase[] = [
   {
     name: 'first install with an external database',
@@ -49,16 +59,7 @@ export const CHART_CASES: ChartCase[] = [
     name: 'blue-green cycle as the README documents it',
     base: EXTERNAL_DATABASE,
     steps: [
-      { command: 'install', set: { 'migrations.enabled': false } },
-      {
-        command: 'upgrade',
-        // Blue-green keeps each running colour's tag in values: pin the one rolling ran.
-        set: {
-          'migrations.enabled': true,
-          strategy: 'bluegreen',
-          'blueGreen.blue.tag': APP_VERSION,
-        },
-      },
+      ...INTO_BLUE_GREEN,
       {
         command: 'upgrade',
         set: {
@@ -86,16 +87,7 @@ export const CHART_CASES: ChartCase[] = [
     name: 'blue-green retire with an HPA that scaled',
     base: { ...EXTERNAL_DATABASE, ...HPA },
     steps: [
-      { command: 'install', set: { 'migrations.enabled': false } },
-      {
-        command: 'upgrade',
-        // Blue-green keeps each running colour's tag in values: pin the one rolling ran.
-        set: {
-          'migrations.enabled': true,
-          strategy: 'bluegreen',
-          'blueGreen.blue.tag': APP_VERSION,
-        },
-      },
+      ...INTO_BLUE_GREEN,
       {
         command: 'upgrade',
         set: {

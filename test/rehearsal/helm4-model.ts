@@ -325,6 +325,21 @@ async function attempt(
   }
 }
 
+/** Helm's order for install, upgrade and rollback: the pre- hooks, the objects, the post- hooks. */
+async function hooksAroundApply(
+  command: 'install' | 'upgrade' | 'rollback',
+  state: ClusterState,
+  rendered: readonly K8sObject[],
+  options: HelmOptions,
+  executor: Executor,
+  events: Event[],
+  disruptions: string[],
+): Promise<void> {
+  await runHooks(state, rendered, `pre-${command}`, executor, events);
+  await applyAndWait(state, rendered, options, executor, events, disruptions);
+  await runHooks(state, rendered, `post-${command}`, executor, events);
+}
+
 export function helmInstall(
   state: ClusterState,
   rendered: readonly K8sObject[],
@@ -336,9 +351,7 @@ export function helmInstall(
   state.applyMethod = options.clientSide ? 'client-side' : 'server-side';
   return attempt(
     async () => {
-      await runHooks(state, rendered, 'pre-install', executor, events);
-      await applyAndWait(state, rendered, options, executor, events, disruptions);
-      await runHooks(state, rendered, 'post-install', executor, events);
+      await hooksAroundApply('install', state, rendered, options, executor, events, disruptions);
       state.revision = 1;
       state.history = [{ revision: 1, status: 'deployed', rendered }];
     },
@@ -377,18 +390,16 @@ async function rollBack(
     };
   events.push({ type: 'rollback', to: target.revision });
   const outcome = await attempt(
-    async () => {
-      await runHooks(state, target.rendered, 'pre-rollback', executor, events);
-      await applyAndWait(
+    () =>
+      hooksAroundApply(
+        'rollback',
         state,
         target.rendered,
         { ...options, wait: true },
         executor,
         events,
         disruptions,
-      );
-      await runHooks(state, target.rendered, 'post-rollback', executor, events);
-    },
+      ),
     events,
     disruptions,
   );
@@ -406,11 +417,16 @@ export async function helmUpgrade(
   const disruptions: string[] = [];
   const wait = options.wait || options.rollbackOnFailure;
   const outcome = await attempt(
-    async () => {
-      await runHooks(state, rendered, 'pre-upgrade', executor, events);
-      await applyAndWait(state, rendered, { ...options, wait }, executor, events, disruptions);
-      await runHooks(state, rendered, 'post-upgrade', executor, events);
-    },
+    () =>
+      hooksAroundApply(
+        'upgrade',
+        state,
+        rendered,
+        { ...options, wait },
+        executor,
+        events,
+        disruptions,
+      ),
     events,
     disruptions,
   );
