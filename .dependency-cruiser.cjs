@@ -10,7 +10,7 @@
 // is as coupled as one that needs a value. Test files may reach across layers to set things up.
 const TEST = '\\.test\\.ts$';
 const ENTRIES =
-  '^app/(main\\.ts|edge\\.ts|db/migrate/cli\\.ts|flags/guard/main\\.ts|rollout/main\\.ts)$';
+  '^app/(main\\.ts|api-server\\.ts|edge\\.ts|db/migrate/cli\\.ts|flags/guard/main\\.ts|rollout/main\\.ts)$';
 // The modules app/edge.ts bundles for runtimes without Node (workerd, Deno, Bun). Their run-time
 // imports (type-only ones are erased) must not reach Node. test/edge/node-free.test.ts follows
 // the whole bundle graph; these rules catch the direct step early, in lint.

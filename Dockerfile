@@ -32,12 +32,12 @@ COPY app ./app
 COPY migrations ./migrations
 # The API migration guides: the app serves them under each deprecated version's docs.
 COPY docs/api ./docs/api
-# Import every module except the entries (main.ts, edge.ts, *cli.ts run on import) and app/edge/
-# (only the edge bundle runs it: esbuild gives it files as text): a module that needs a dev
-# dependency, or a file that .dockerignore left out, fails the build here instead of a pod at run
-# time. Modules do no I/O on import (DESIGN.md); the exit ends any timer.
+# Import every module except the entries (main.ts, api-server.ts, edge.ts, *cli.ts run on import)
+# and app/edge/ (only the edge bundle runs it: esbuild gives it files as text): a module that needs
+# a dev dependency, or a file that .dockerignore left out, fails the build here instead of a pod at
+# run time. Modules do no I/O on import (DESIGN.md); the exit ends any timer.
 RUN find app -name '*.ts' ! -name '*.test.ts' ! -name '*.d.ts' ! -path 'app/edge/*' \
-        ! -name main.ts ! -name edge.ts ! -name '*cli.ts' \
+        ! -name main.ts ! -name api-server.ts ! -name edge.ts ! -name '*cli.ts' \
         -printf 'await import("/app/%p");\n' > /tmp/load-all.mjs \
  && echo 'process.exit(0);' >> /tmp/load-all.mjs \
  && timeout 120 node /tmp/load-all.mjs \

@@ -12,14 +12,14 @@ describe('the edge graph', () => {
     expect(found.map(({ module, chain }) => `${module} via ${chain.join(' → ')}`)).toEqual([]);
   });
 
-  it('finds what app/main.ts reaches, with the chain to it', async () => {
-    const found = await nodeOnlyReachable(join(APP, 'main.ts'));
+  it('finds what the API server reaches, with the chain to it', async () => {
+    const found = await nodeOnlyReachable(join(APP, 'api-server.ts'));
     const modules = found.map((finding) => finding.module);
     expect(modules).toEqual(
       expect.arrayContaining(['node:http', 'pino', 'prom-client', 'postgres', '@hono/node-server']),
     );
     const pino = found.find((finding) => finding.module === 'pino');
-    expect(pino?.chain[0]).toBe('app/main.ts');
+    expect(pino?.chain[0]).toBe('app/api-server.ts');
     expect(pino?.chain.at(-1)).toBe('app/telemetry/logger.ts');
   });
 });
