@@ -1,5 +1,8 @@
-// Users in PostgreSQL through drizzle. The hot reads are prepared once per repository, so the
-// server plans them once per connection instead of once per request. Writes go through
+// Users in PostgreSQL through drizzle. The hot statements are prepared once per repository: the
+// server plans them once per connection instead of once per request, and drizzle builds their
+// SQL once: building an insert per request (its `is` checks, the SQL and the parameters) was
+// most of what a create cost beyond the floor. An update sets the columns a request changed, a
+// different statement each time: it is built per request. Writes go through
 // `retryWrites`: two concurrent email swaps deadlock on the unique index, and the loser is run
 // again (app/db/retry.ts).
 import { asc, eq, gt, sql } from 'drizzle-orm';
@@ -49,6 +52,20 @@ export function createUsersRepository(
     .from(users)
     .where(eq(users.id, sql.placeholder('id')))
     .prepare('users_find_by_id');
+  const insertUser = orm
+    .insert(users)
+    .values({
+      firstName: sql.placeholder('firstName'),
+      lastName: sql.placeholder('lastName'),
+      email: sql.placeholder('email'),
+    })
+    .returning()
+    .prepare('users_insert');
+  const deleteById = orm
+    .delete(users)
+    .where(eq(users.id, sql.placeholder('id')))
+    .returning({ id: users.id })
+    .prepare('users_delete_by_id');
 
   return {
     listAfter: (afterId, limit) => listAfter.execute({ afterId, limit }),
@@ -57,8 +74,9 @@ export function createUsersRepository(
       return row;
     },
     async insert(user) {
+      const { firstName, lastName, email } = user;
       const [row] = await retryWrites(() =>
-        mapEmailConflict(user.email, orm.insert(users).values(user).returning()),
+        mapEmailConflict(email, insertUser.execute({ firstName, lastName, email })),
       );
       if (!row) throw new Error('insert returned no row');
       return row;
@@ -77,9 +95,7 @@ export function createUsersRepository(
       return row;
     },
     async delete(id) {
-      const deleted = await retryWrites(() =>
-        orm.delete(users).where(eq(users.id, id)).returning({ id: users.id }),
-      );
+      const deleted = await retryWrites(() => deleteById.execute({ id }));
       return deleted.length > 0;
     },
   };
