@@ -24,13 +24,24 @@ export const CURRENT_TAG = APP_VERSION;
 /**
  * The stable release of the canary scenarios. The chart's analysis Job runs on the stable
  * colour's image (the judge is not the release on trial), so that image must carry the analysis
- * (app/rollout/): this is the first commit that does. PREVIOUS_COMMIT's image has none, and its
- * analysis Job would fail on a missing module, a failed upgrade whatever the canary does.
+ * (app/rollout/) as it judges today: this is the first commit whose analysis fails a canary on
+ * evidence (binomial.ts). PREVIOUS_COMMIT's image has no analysis, and its Job would fail on a
+ * missing module; the first analysis (ef74f9a) failed a healthy 5 % canary whenever one of its
+ * two dozen requests in a window was slow, which a loaded CI machine provides.
  */
-const JUDGING_COMMIT = 'ef74f9a';
+const JUDGING_COMMIT = 'a39f706';
 export const JUDGING_TAG = `${APP_VERSION}-previous.${JUDGING_COMMIT}`;
 
-/** The folder with an earlier release's app/, migrations/ and package.json. */
+function hasPath(commit: string, path: string): boolean {
+  try {
+    execFileSync('git', ['-C', ROOT, 'cat-file', '-e', `${commit}:${path}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The folder with an earlier release's app/, migrations/, package.json and docs/api/. */
 function previousReleaseDir(commit: string): string {
   const dir = join(tmpdir(), `myapp-rehearsal-${commit}`);
   if (existsSync(join(dir, 'app/main.ts'))) return dir;
@@ -38,15 +49,24 @@ function previousReleaseDir(commit: string): string {
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
   try {
+    // What that commit's image holds: the API migration guides (docs/api) too, once the app
+    // served them; git archive refuses a path its commit lacks.
+    const paths = [
+      'app',
+      'migrations',
+      'package.json',
+      ...(hasPath(commit, 'docs/api') ? ['docs/api'] : []),
+    ];
     execFileSync(
       'sh',
       [
         '-c',
-        'git -C "$1" archive "$2" app migrations package.json | tar -x -C "$3"',
+        'root=$1 commit=$2 into=$3; shift 3; git -C "$root" archive "$commit" "$@" | tar -x -C "$into"',
         'sh',
         ROOT,
         commit,
         partial,
+        ...paths,
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
