@@ -262,14 +262,18 @@ async function runHooks(
   }
 }
 
-async function applyAndWait(
-  state: ClusterState,
-  rendered: readonly K8sObject[],
-  options: HelmOptions,
-  executor: Executor,
-  events: Event[],
-  disruptions: string[],
-): Promise<void> {
+/** One command's apply of a render: where it goes, how, and what it records. */
+interface ApplyRun {
+  state: ClusterState;
+  rendered: readonly K8sObject[];
+  options: HelmOptions;
+  executor: Executor;
+  events: Event[];
+  disruptions: string[];
+}
+
+async function applyAndWait(run: ApplyRun): Promise<void> {
+  const { state, rendered, options, executor, events, disruptions } = run;
   const objects = releaseObjects(rendered);
   const newKeys = new Set(objects.map(keyOf));
   const deleted = state.manifest.filter((object) => !newKeys.has(keyOf(object)));
@@ -328,15 +332,11 @@ async function attempt(
 /** Helm's order for install, upgrade and rollback: the pre- hooks, the objects, the post- hooks. */
 async function hooksAroundApply(
   command: 'install' | 'upgrade' | 'rollback',
-  state: ClusterState,
-  rendered: readonly K8sObject[],
-  options: HelmOptions,
-  executor: Executor,
-  events: Event[],
-  disruptions: string[],
+  run: ApplyRun,
 ): Promise<void> {
+  const { state, rendered, executor, events } = run;
   await runHooks(state, rendered, `pre-${command}`, executor, events);
-  await applyAndWait(state, rendered, options, executor, events, disruptions);
+  await applyAndWait(run);
   await runHooks(state, rendered, `post-${command}`, executor, events);
 }
 
@@ -351,7 +351,14 @@ export function helmInstall(
   state.applyMethod = options.clientSide ? 'client-side' : 'server-side';
   return attempt(
     async () => {
-      await hooksAroundApply('install', state, rendered, options, executor, events, disruptions);
+      await hooksAroundApply('install', {
+        state,
+        rendered,
+        options,
+        executor,
+        events,
+        disruptions,
+      });
       state.revision = 1;
       state.history = [{ revision: 1, status: 'deployed', rendered }];
     },
@@ -391,15 +398,14 @@ async function rollBack(
   events.push({ type: 'rollback', to: target.revision });
   const outcome = await attempt(
     () =>
-      hooksAroundApply(
-        'rollback',
+      hooksAroundApply('rollback', {
         state,
-        target.rendered,
-        { ...options, wait: true },
+        rendered: target.rendered,
+        options: { ...options, wait: true },
         executor,
         events,
         disruptions,
-      ),
+      }),
     events,
     disruptions,
   );
@@ -418,15 +424,14 @@ export async function helmUpgrade(
   const wait = options.wait || options.rollbackOnFailure;
   const outcome = await attempt(
     () =>
-      hooksAroundApply(
-        'upgrade',
+      hooksAroundApply('upgrade', {
         state,
         rendered,
-        { ...options, wait },
+        options: { ...options, wait },
         executor,
         events,
         disruptions,
-      ),
+      }),
     events,
     disruptions,
   );
