@@ -10,7 +10,10 @@
 // Load: wrk, one thread, 50 keep-alive connections, no pipelining; on two cores or more the
 // servers run on core 0 and wrk on core 1. Every server is warmed up once, then loaded in many
 // short rounds whose order alternates, so a slow spell of a shared machine lands on every server
-// alike; ratios are taken within a round and their median (and spread) reported.
+// alike; ratios are taken within a round and their median (and spread) reported. Each server's
+// CPU a request is also split by thread: the main thread, V8's GC helpers, libuv's pool and
+// myapp's span export worker. The first scenario is run again at half of each server's maximum
+// (wrk pacing every connection) for the latency a server shows when it is not saturated.
 //
 //   BENCH_ROUNDS=8 BENCH_DURATION_S=2 BENCH_SCENARIOS=v1-get,health BENCH_SERVERS=floor,myapp
 //   BENCH_COMPARE_ROOT=../other-checkout also runs that checkout's myapp in every mode (`@compare`),
@@ -26,6 +29,7 @@ import {
   type Server,
   startOtlpSink,
   startServer,
+  THREAD_ROLES,
 } from './support/load.ts';
 import { MYAPP_MODES, type MyappMode, startMyapp } from './support/myapp.ts';
 import { expressPeerDir } from './support/peers.ts';
@@ -34,6 +38,8 @@ import { createMigratedScratchDatabase, seedUsers } from './support/scratch-data
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 2);
 const WARM_UP_S = 3;
+/** Rounds at half load: latency figures, steadier than throughput under saturation. */
+const PACED_ROUNDS = Math.max(2, Math.ceil(ROUNDS / 2));
 const CONNECTIONS = 50;
 const USERS = 2_000;
 const SCRIPTS = join(import.meta.dirname, 'scripts');
@@ -49,6 +55,8 @@ interface Scenario {
   env?: Record<string, string>;
   /** Only myapp serves it (the baselines do not implement it). */
   myappOnly?: boolean;
+  /** Also loaded at half of each server's maximum (paced, not saturating) for its latency. */
+  atHalfLoad?: boolean;
 }
 
 const SCENARIOS: Scenario[] = [
@@ -59,6 +67,7 @@ const SCENARIOS: Scenario[] = [
     path: '/',
     script: 'random-user.lua',
     env: { BENCH_PATH: '/api/v1/users/', BENCH_USERS: String(USERS) },
+    atHalfLoad: true,
   },
   {
     id: 'v2-get',
@@ -184,6 +193,53 @@ function table(scenario: Scenario, servers: Server[], runs: Map<string, Run[]>):
   return lines.join('\n');
 }
 
+/**
+ * Each connection's average pause before a request, in whole ms, for `rps` over all connections
+ * (a request's own time is small against it at half load).
+ */
+const paceFor = (rps: number) => Math.max(1, Math.round((CONNECTIONS * 1000) / rps));
+
+function halfLoadTable(
+  scenario: Scenario,
+  servers: Server[],
+  maxRps: Map<string, number>,
+  runs: Map<string, Run[]>,
+): string {
+  const lines = [
+    `\n### ${scenario.title} at half of each server's maximum (paced: each connection waits between requests)\n`,
+    '| server | its maximum req/s | paced req/s (share of its maximum) | p50 ms | p99 ms |',
+    '| --- | --- | --- | --- | --- |',
+  ];
+  for (const server of servers) {
+    const own = runs.get(server.name);
+    const max = maxRps.get(server.name) ?? Number.NaN;
+    if (!own) continue;
+    const rps = median(own.map((run) => run.rps));
+    lines.push(
+      `| ${server.name} | ${fixed(max)} | ${fixed(rps)} (${fixed((100 * rps) / max)}%) | ${fixed(median(own.map((run) => run.p50Ms)), 2)} | ${fixed(median(own.map((run) => run.p99Ms)), 2)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Where each server's CPU went, by thread role: the main thread, GC helpers, the span worker. */
+function threadTable(servers: Server[], runs: Map<string, Run[]>): string {
+  const lines = [
+    `\nCPU µs a request by thread (medians):\n`,
+    `| server | ${THREAD_ROLES.join(' | ')} |`,
+    `| --- |${' --- |'.repeat(THREAD_ROLES.length)}`,
+  ];
+  for (const server of servers) {
+    const own = runs.get(server.name);
+    if (!own) continue;
+    const cells = THREAD_ROLES.map((role) =>
+      fixed(median(own.map((run) => run.cpuPerRequestByRole[role])), 1),
+    );
+    lines.push(`| ${server.name} | ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
 findWrk();
 const database = await createMigratedScratchDatabase('myapp_bench');
 const sink = await startOtlpSink();
@@ -234,7 +290,26 @@ try {
           .get(server.name)
           ?.push(await load(server, `${server.url}${scenario.path}`, target(server)));
     }
-    process.stdout.write(`${table(scenario, loaded, runs)}\n`);
+    process.stdout.write(`${table(scenario, loaded, runs)}\n${threadTable(loaded, runs)}\n`);
+    if (!scenario.atHalfLoad) continue;
+    const maxRps = new Map(
+      [...runs].map(([name, own]) => [name, median(own.map((run) => run.rps))] as const),
+    );
+    const paced = new Map<string, Run[]>(loaded.map((server) => [server.name, []]));
+    for (let round = 1; round <= PACED_ROUNDS; round++) {
+      const order = round % 2 === 0 ? [...loaded].reverse() : loaded;
+      for (const server of order) {
+        const pace = paceFor((maxRps.get(server.name) ?? Number.NaN) / 2);
+        const options = target(server);
+        paced.get(server.name)?.push(
+          await load(server, `${server.url}${scenario.path}`, {
+            ...options,
+            env: { ...options.env, BENCH_PACE_MS: String(pace) },
+          }),
+        );
+      }
+    }
+    process.stdout.write(`${halfLoadTable(scenario, loaded, maxRps, paced)}\n`);
   }
   process.stdout.write(
     '\n| server | time to ready ms | RSS idle MB | RSS after load MB |\n| --- | --- | --- | --- |\n',

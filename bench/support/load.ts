@@ -2,11 +2,12 @@
 // native load generator, so it does not share a server's event loop) with keep-alive and no
 // pipelining, and each server's CPU time and memory read from /proc.
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
+import { SPAN_EXPORT_THREAD } from '../../app/telemetry/worker-exporter.ts';
 import { freePort } from '../../test/support/ports.ts';
 import { findTool } from '../../test/support/tools.ts';
 
@@ -63,12 +64,46 @@ export async function startServer(
   throw new Error(`${name} did not become ready`);
 }
 
-/** User plus system CPU time of a process (all its threads) so far, in µs. */
-async function cpuMicros(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+/** What a thread of a Node process does, from its name (Node and libuv name their threads). */
+export const THREAD_ROLES = ['main', 'V8 helpers', 'libuv pool', 'span export', 'other'] as const;
+type ThreadRole = (typeof THREAD_ROLES)[number];
+const ROLE_BY_THREAD_NAME: Record<string, ThreadRole> = {
+  MainThread: 'main',
+  // V8's platform workers: parallel and concurrent GC, background compilation.
+  V8Worker: 'V8 helpers',
+  'libuv-worker': 'libuv pool',
+  [SPAN_EXPORT_THREAD]: 'span export',
+};
+
+/** User plus system CPU time of a thread or process from its stat line, in µs. */
+function statCpuMicros(stat: string): number {
   // Fields after the parenthesised command name; utime and stime are the 14th and 15th fields.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S) * 1e6;
+}
+
+/**
+ * CPU time so far of each of a process's threads alive now, in µs, by role. A thread that exited
+ * in between is missing from the later reading: the process's own total says how much that was.
+ */
+async function cpuMicrosByRole(pid: number): Promise<Record<ThreadRole, number>> {
+  const byRole = Object.fromEntries(THREAD_ROLES.map((role) => [role, 0])) as Record<
+    ThreadRole,
+    number
+  >;
+  const threads = await readdir(`/proc/${pid}/task`).catch(() => []);
+  for (const thread of threads) {
+    const read = (file: string) => readFile(`/proc/${pid}/task/${thread}/${file}`, 'utf8');
+    const [name, stat] = await Promise.all([read('comm'), read('stat')]).catch(() => ['', '']);
+    if (!stat) continue;
+    byRole[ROLE_BY_THREAD_NAME[name.trim()] ?? 'other'] += statCpuMicros(stat);
+  }
+  return byRole;
+}
+
+/** User plus system CPU time of a process (all its threads, exited ones too) so far, in µs. */
+async function cpuMicros(pid: number): Promise<number> {
+  return statCpuMicros(await readFile(`/proc/${pid}/stat`, 'utf8'));
 }
 
 /** Resident memory of a process, in MB. */
@@ -83,6 +118,8 @@ export interface Run {
   p99Ms: number;
   /** The server's own CPU time per request, in µs: steadier than req/s on a shared machine. */
   cpuPerRequest: number;
+  /** The same, by what its threads do (the threads alive at the end of the run). */
+  cpuPerRequestByRole: Record<ThreadRole, number>;
 }
 
 /** wrk's path; as root on Debian, installs it first when it is missing. */
@@ -128,6 +165,7 @@ export async function load(
   },
 ): Promise<Run> {
   const cpuBefore = await cpuMicros(server.pid);
+  const byRoleBefore = await cpuMicrosByRole(server.pid);
   const argv = pinned(1, [
     findWrk(),
     '-t1',
@@ -141,6 +179,7 @@ export async function load(
     env: { ...process.env, ...options.env },
   });
   const cpu = (await cpuMicros(server.pid)) - cpuBefore;
+  const byRoleAfter = await cpuMicrosByRole(server.pid);
   const failed = /Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1];
   if (failed)
     throw new Error(
@@ -152,6 +191,9 @@ export async function load(
     p50Ms: milliseconds(/\s50%\s+(\S+)/.exec(stdout)?.[1]),
     p99Ms: milliseconds(/\s99%\s+(\S+)/.exec(stdout)?.[1]),
     cpuPerRequest: cpu / requests,
+    cpuPerRequestByRole: Object.fromEntries(
+      THREAD_ROLES.map((role) => [role, (byRoleAfter[role] - byRoleBefore[role]) / requests]),
+    ) as Record<ThreadRole, number>,
   };
 }
 
