@@ -22,6 +22,42 @@ export interface PostgresOptions {
 
 const NO_OBSERVER: QueryObserver = { start: () => () => {} };
 
+/** What of postgres.js's query object cancelling uses. */
+type CancellableQuery = PromiseLike<unknown> & { cancel(): unknown };
+
+/** A request's signal, and those of its queries that are still running. */
+interface CancellableRequest {
+  signal: AbortSignal;
+  running?: Set<CancellableQuery>;
+}
+
+/**
+ * Cancels `query` when the request's signal aborts. One listener per request, added by its first
+ * query, cancels whatever is still running then; a query leaves the set when it settles, so a
+ * request making many queries keeps none alive that finished.
+ */
+function cancelWithRequest(request: CancellableRequest, query: CancellableQuery) {
+  if (request.signal.aborted) {
+    query.cancel();
+    return;
+  }
+  if (!request.running) {
+    const running = new Set<CancellableQuery>();
+    request.running = running;
+    request.signal.addEventListener(
+      'abort',
+      () => {
+        for (const pending of running) pending.cancel();
+      },
+      { once: true },
+    );
+  }
+  const running = request.running;
+  const forget = () => running.delete(query);
+  running.add(query);
+  query.then(forget, forget);
+}
+
 export function openPostgres(options: PostgresOptions): Database {
   const sql = postgres(options.url, {
     max: options.poolMax,
@@ -37,7 +73,7 @@ export function openPostgres(options: PostgresOptions): Database {
     // attempts a second per pooled connection while the database is down.
     backoff: (retries: number) => (0.5 + Math.random() / 2) * Math.min(3 ** retries / 100, 0.5),
   });
-  const scope = new AsyncLocalStorage<AbortSignal>();
+  const scope = new AsyncLocalStorage<CancellableRequest>();
   const url = new URL(options.url);
   const observer =
     options.observeQueries?.({
@@ -71,18 +107,8 @@ export function openPostgres(options: PostgresOptions): Database {
           // listening now changes nothing, and drizzle's `.values()` right after still applies.
           observeQuery(observer, args[0], () => {
             const query = target.unsafe(...args);
-            const signal = scope.getStore();
-            if (signal) {
-              if (signal.aborted) query.cancel();
-              else {
-                // Removed once the query settles: a request making many queries would otherwise
-                // keep a listener (and its query) alive per query until the request ends.
-                const cancel = () => query.cancel();
-                const forget = () => signal.removeEventListener('abort', cancel);
-                signal.addEventListener('abort', cancel, { once: true });
-                query.then(forget, forget);
-              }
-            }
+            const request = scope.getStore();
+            if (request) cancelWithRequest(request, query);
             return query;
           });
       },
@@ -96,7 +122,7 @@ export function openPostgres(options: PostgresOptions): Database {
       await withTimeout(sql`select 1`.execute(), timeoutMs, 'database ping');
     },
     cancellable(signal, work) {
-      return scope.run(signal, work);
+      return scope.run({ signal }, work);
     },
     async session(): Promise<SqlSession> {
       const reserved = await sql.reserve();

@@ -7,6 +7,7 @@ import { getEventListeners } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { queryObjects } from 'node:v8';
 import { type Context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import {
   InMemorySpanExporter,
@@ -139,13 +140,43 @@ describe('on PostgreSQL', () => {
     expect(await telemetry.counted({ db_operation_name: 'select', error_type: '57014' })).toBe(1);
   });
 
-  it('lets go of the abort listener of every query that settled', async () => {
+  it('cancels every query a request starts with one abort listener, keeping none that settled', async () => {
+    // postgres.js's query class, to count its live objects (v8.queryObjects collects first).
+    const Query = Object.getPrototypeOf(monitor`select 1`).constructor;
     const controller = new AbortController();
-    await db.cancellable(controller.signal, async () => {
-      for (let index = 0; index < 20; index++) await db.orm.execute(sql`select ${index}`);
-      await db.orm.transaction((tx) => tx.execute(sql`select 1`));
-    });
-    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    let kept = Number.NaN;
+    const outcome = db
+      .cancellable(controller.signal, async () => {
+        const before = queryObjects(Query, { format: 'count' }) as number;
+        for (let index = 0; index < 50; index++) await db.orm.execute(sql`select ${index}`);
+        await db.orm.transaction((tx) => tx.execute(sql`select 1`));
+        kept = (queryObjects(Query, { format: 'count' }) as number) - before;
+        await db.orm.execute(sql`select pg_sleep(10)`);
+      })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    await vi.waitFor(() => expect(kept).not.toBeNaN(), { timeout: 5_000 });
+    expect(kept).toBeLessThan(10);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    controller.abort();
+    expect(await outcome).toMatchObject({ cause: { code: '57014' } });
+  });
+
+  it('cancels at once a query started after the signal aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const started = performance.now();
+    const outcome = await db
+      // Awaited inside: drizzle's query runs when something awaits it, not when it is built.
+      .cancellable(controller.signal, async () => await db.orm.execute(sql`select pg_sleep(10)`))
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(outcome).toMatchObject({ cause: { code: '57014' } });
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 });
 
