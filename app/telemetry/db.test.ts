@@ -1,6 +1,6 @@
 // Which queries get a span: those of a request whose span records. Under an untraced request
 // none is even started: the SDK would validate every attribute only to return a span that
-// records nothing.
+// records nothing. And the pool gauges, counted from the queries in flight.
 import { type Context, ROOT_CONTEXT, TraceFlags, type Tracer, trace } from '@opentelemetry/api';
 import {
   InMemorySpanExporter,
@@ -57,5 +57,35 @@ describe('db spans', () => {
     const outside = observed(() => undefined);
     outside.query('select 1');
     expect(outside.started()).toBe(0);
+  });
+});
+
+describe('pool gauges', () => {
+  it('count queries in flight as connections in use up to the pool size, the rest as pending', async () => {
+    const { metrics, registry } = createMetrics();
+    const observer = createQueryObserver(
+      { system: 'postgresql', namespace: 'app', poolMax: 2 },
+      undefined,
+      () => undefined,
+      metrics,
+    );
+    const pool = async () => {
+      const value = async (name: string) =>
+        (await registry.getSingleMetric(name)?.get())?.values[0]?.value;
+      return {
+        max: await value('db_client_connection_max'),
+        used: await value('db_client_connections'),
+        pending: await value('db_client_connection_pending_requests'),
+      };
+    };
+    expect(await pool()).toEqual({ max: 2, used: 0, pending: 0 });
+    const settle = [1, 2, 3].map(() => observer.start('select 1'));
+    expect(await pool()).toEqual({ max: 2, used: 2, pending: 1 });
+    settle[0]?.();
+    settle[0]?.(); // settling twice counts once
+    expect(await pool()).toEqual({ max: 2, used: 2, pending: 0 });
+    settle[1]?.(new Error('connection lost'));
+    settle[2]?.();
+    expect(await pool()).toEqual({ max: 2, used: 0, pending: 0 });
   });
 });

@@ -117,12 +117,21 @@ export function createQueryObserver(
 ): QueryObserver {
   let inFlight = 0;
   metrics.dbClientConnectionMax.set(target.poolMax);
+  // Each gauge is set when its value changes: under load the pool stays full, so the labelled
+  // one (prom-client hashes its labels on every set) rarely changes while queries come and go.
+  let shownUsed: number | undefined;
+  let shownPending: number | undefined;
   const updatePool = () => {
-    metrics.dbClientConnections.set(
-      { db_client_connection_state: 'used' },
-      Math.min(inFlight, target.poolMax),
-    );
-    metrics.dbClientConnectionPendingRequests.set(Math.max(0, inFlight - target.poolMax));
+    const used = Math.min(inFlight, target.poolMax);
+    const pending = Math.max(0, inFlight - target.poolMax);
+    if (used !== shownUsed) {
+      shownUsed = used;
+      metrics.dbClientConnections.set({ db_client_connection_state: 'used' }, used);
+    }
+    if (pending !== shownPending) {
+      shownPending = pending;
+      metrics.dbClientConnectionPendingRequests.set(pending);
+    }
   };
   updatePool();
 
