@@ -28,6 +28,16 @@ export function setResponseHeader(c: Context, name: string, value: string): void
   else c.res.headers.set(name, value);
 }
 
+/** Sets each of `headers` on the response, as setResponseHeader does one. */
+export function setResponseHeaders(
+  c: Context,
+  headers: ReadonlyArray<readonly [name: string, value: string]>,
+): void {
+  const outgoing = nodeOutgoing(c);
+  if (outgoing) for (const [name, value] of headers) outgoing.setHeader(name, value);
+  else for (const [name, value] of headers) c.res.headers.set(name, value);
+}
+
 /**
  * Adds a value to `name` (a list header such as `Link`). Before the handler has answered, it is
  * kept for the answer (`c.header`'s append); after, it is added to the answer.

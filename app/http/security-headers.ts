@@ -1,9 +1,9 @@
 // The browser-facing security headers on every response: what Hono's secureHeaders() sets with
 // `crossOriginResourcePolicy: 'same-origin'` (a unit test keeps the two the same), as a fixed
-// list written once per response with setResponseHeader (response-headers.ts) rather than a
+// list written once per response with setResponseHeaders (response-headers.ts) rather than a
 // dozen `Headers.set` calls, each of which validates name and value on every request.
 import type { MiddlewareHandler } from 'hono';
-import { setResponseHeader } from './response-headers.ts';
+import { setResponseHeaders } from './response-headers.ts';
 
 export const SECURITY_HEADERS: ReadonlyArray<readonly [name: string, value: string]> = [
   ['Cross-Origin-Opener-Policy', 'same-origin'],
@@ -22,6 +22,6 @@ export const SECURITY_HEADERS: ReadonlyArray<readonly [name: string, value: stri
 export function securityHeaders(): MiddlewareHandler {
   return async function securityHeaders(c, next) {
     await next();
-    for (const [name, value] of SECURITY_HEADERS) setResponseHeader(c, name, value);
+    setResponseHeaders(c, SECURITY_HEADERS);
   };
 }

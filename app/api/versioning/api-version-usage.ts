@@ -7,7 +7,6 @@
 import type { Context } from 'hono';
 import { CLIENT_NAME_HEADER, clientName } from '../../http/api-client.ts';
 import { requestHeader } from '../../http/incoming.ts';
-import { requestedPath } from '../../http/path.ts';
 import { routeTemplate } from '../../http/route.ts';
 import { labelSets3 } from '../../telemetry/label-sets.ts';
 import type { LineLogger } from '../../telemetry/line-logger.ts';
@@ -18,6 +17,13 @@ import { type ApiVersion, apiVersions } from '../versions.ts';
 
 const LOG_INTERVAL_MS = 60_000;
 
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** The request's bounded client name (api-client.ts), once its API version is known. */
+    apiClient: string;
+  }
+}
+
 export interface ApiVersionUsageOptions {
   requests: RecordingMetrics['apiVersionRequests'];
   /** The client names the metric may carry (API_CLIENT_NAMES); anything else is `other`. */
@@ -27,7 +33,7 @@ export interface ApiVersionUsageOptions {
 }
 
 export interface ApiVersionUsage {
-  onUse(negotiated: Extract<Negotiated, { ok: true }>, c: Context): void;
+  onUse(negotiated: Extract<Negotiated, { ok: true }>, path: string, c: Context): void;
   onDeprecatedUse(version: ApiVersion, path: string, c: Context): void;
 }
 
@@ -48,13 +54,16 @@ export function apiVersionUsage(options: ApiVersionUsageOptions): ApiVersionUsag
   const sampling = new Map<string, { loggedAt: number; suppressed: number }>();
 
   return {
-    onUse(negotiated, c) {
-      if (isDocumentationPath(requestedPath(c.req.url))) return;
-      options.requests.inc(requestLabels(negotiated.version, negotiated.source, client(c)));
+    onUse(negotiated, path, c) {
+      if (isDocumentationPath(path)) return;
+      const name = client(c);
+      // Kept for onDeprecatedUse, which comes after the answer on the same request.
+      c.set('apiClient', name);
+      options.requests.inc(requestLabels(negotiated.version, negotiated.source, name));
     },
     onDeprecatedUse(version, path, c) {
       if (isDocumentationPath(path)) return;
-      const name = client(c);
+      const name = c.get('apiClient') ?? client(c);
       const key = `${version.id}:${name}`;
       const now = options.clock().getTime();
       const seen = sampling.get(key);

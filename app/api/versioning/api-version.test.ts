@@ -34,7 +34,7 @@ function versioned({ now = WHILE_DEPRECATED, fallback = 'v2' }: Options = {}) {
     apiVersioning({
       negotiate,
       clock: () => clock.now,
-      onUse: (negotiated, c) => uses.push({ ...negotiated, path: requestedPath(c.req.url) }),
+      onUse: (negotiated, path) => uses.push({ ...negotiated, path }),
       onDeprecatedUse: (version, path) => deprecatedUses.push({ version: version.id, path }),
     }),
   );

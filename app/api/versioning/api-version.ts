@@ -36,12 +36,22 @@ function successorPath(path: string, version: ApiVersion): string | undefined {
   return path.replace(/^\/api(?:\/v\d+)?(?=\/|$)/, `/api/${version.successor}`);
 }
 
+/** A version's own Link values, formatted once per version rather than per response. */
+const ownLinks = new WeakMap<ApiVersion, { deprecation: string; sunset: string }>();
+
 function deprecationLinks(version: ApiVersion, path: string): string {
-  const links = [`<${version.docs}>; rel="deprecation"; type="text/html"`];
+  let links = ownLinks.get(version);
+  if (!links) {
+    links = {
+      deprecation: `<${version.docs}>; rel="deprecation"; type="text/html"`,
+      sunset: version.sunsetAt ? `, <${version.docs}#sunset>; rel="sunset"; type="text/html"` : '',
+    };
+    ownLinks.set(version, links);
+  }
   const successor = successorPath(path, version);
-  if (successor) links.push(`<${successor}>; rel="successor-version"`);
-  if (version.sunsetAt) links.push(`<${version.docs}#sunset>; rel="sunset"; type="text/html"`);
-  return links.join(', ');
+  return successor
+    ? `${links.deprecation}, <${successor}>; rel="successor-version"${links.sunset}`
+    : `${links.deprecation}${links.sunset}`;
 }
 
 /** A version's dates as header values, formatted once per date rather than per response. */
@@ -105,8 +115,11 @@ export interface ApiVersioningOptions {
   /** The app's negotiator (createNegotiator): the same result its router was given. */
   negotiate: (request: Request) => Negotiated | undefined;
   clock: () => Date;
-  /** Called for each request whose version is known, retired ones included (usage metric). */
-  onUse?: (negotiated: NegotiatedVersion, c: Context) => void;
+  /**
+   * Called for each request whose version is known, retired ones included (usage metric), with
+   * the path the client asked for.
+   */
+  onUse?: (negotiated: NegotiatedVersion, path: string, c: Context) => void;
   /** Called for each request to a deprecated version (metrics, sampled logs). */
   onDeprecatedUse?: (version: ApiVersion, path: string, c: Context) => void;
 }
@@ -119,7 +132,7 @@ export function apiVersioning(options: ApiVersioningOptions): MiddlewareHandler 
     const path = requestedPath(c.req.url);
     const vary = negotiated.source !== 'url' ? { Vary: VARY } : undefined;
     c.set('apiVersion', negotiated);
-    options.onUse?.(negotiated, c);
+    options.onUse?.(negotiated, path, c);
     const version = findVersion(negotiated.version) as ApiVersion;
     const status = statusAt(version, options.clock());
     if (status === 'sunset') {
