@@ -1,17 +1,17 @@
 // `npm run bench:startup`: how long myapp takes from its process starting to `/ready` answering
 // 200, and how much memory it holds then, on PostgreSQL (a migrated database) and on the
 // embedded default (PGlite in a fresh DATA_DIR: created and migrated at start), each as
-// `npm start` runs it (no V8 flags) and as the image runs it (the Dockerfile's NODE_OPTIONS).
+// `npm start` runs it (no V8 flags) and as the image runs it (the Dockerfile's NODE_OPTIONS and its command's V8 flags).
 // The target is ready within 1 s against PostgreSQL. Several starts each; medians.
 // `BENCH_COMPARE_ROOT=<another checkout>` starts that checkout's app too, in alternation, with
-// its own image's NODE_OPTIONS (`… @compare`): before and after in one run.
+// its own image's V8 flags (`… @compare`): before and after in one run.
 //   BENCH_STARTS=3
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { imageNodeOptions } from '../test/support/image-node-options.ts';
 import { freePort } from '../test/support/ports.ts';
 import { median, rssMegabytes, startServer } from './support/load.ts';
+import { asTheImageRuns } from './support/myapp.ts';
 import { createMigratedScratchDatabase } from './support/scratch-database.ts';
 
 const STARTS = Number(process.env.BENCH_STARTS ?? 3);
@@ -31,12 +31,13 @@ try {
       const rss = CHECKOUTS.map((): number[] => []);
       for (let start = 0; start < STARTS; start++) {
         for (const [index, { root }] of CHECKOUTS.entries()) {
-          const nodeOptions = how === 'as the image' ? imageNodeOptions(root) : '';
+          const { nodeOptions, nodeFlags } =
+            how === 'as the image' ? asTheImageRuns(root) : { nodeOptions: '', nodeFlags: [] };
           const dataDir = await mkdtemp(join(tmpdir(), 'myapp-startup-'));
           const started = performance.now();
           const server = await startServer(
             `${how} ${engine}`,
-            [process.execPath, join(root, 'app/main.ts')],
+            [process.execPath, ...nodeFlags, join(root, 'app/main.ts')],
             {
               LOG_LEVEL: 'warn',
               METRICS_PORT: String(await freePort()),

@@ -1,11 +1,11 @@
 // myapp as the benches start it: the real entry (app/main.ts) as a child process on a bench
-// database, with the image's V8 flags (its NODE_OPTIONS), its metrics port scraped every second
+// database, with the image's V8 flags (its NODE_OPTIONS and its command's), its metrics port scraped every second
 // as Prometheus would, offline flags that turn the recommendation flag on, and rate limits the
 // load never reaches.
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { imageNodeOptions } from '../../test/support/image-node-options.ts';
+import { imageNodeFlags, imageNodeOptions } from '../../test/support/image-node-options.ts';
 import { freePort } from '../../test/support/ports.ts';
 import { type Server, startServer } from './load.ts';
 
@@ -60,13 +60,22 @@ export interface MyappOptions {
   entry?: string;
 }
 
-/** The checkout's image's NODE_OPTIONS; none for a checkout whose image sets none. */
-function nodeOptionsOf(root = ROOT): string {
-  try {
-    return imageNodeOptions(root);
-  } catch {
-    return '';
-  }
+/**
+ * How the checkout's image runs Node: its NODE_OPTIONS and its command's V8 flags; none of
+ * either for a checkout whose image sets none.
+ */
+export function asTheImageRuns(root = ROOT): { nodeOptions: string; nodeFlags: string[] } {
+  const orNone = <T>(read: () => T, none: T): T => {
+    try {
+      return read();
+    } catch {
+      return none;
+    }
+  };
+  return {
+    nodeOptions: orNone(() => imageNodeOptions(root), ''),
+    nodeFlags: orNone(() => imageNodeFlags(root), []),
+  };
 }
 
 export async function startMyapp(
@@ -78,10 +87,12 @@ export async function startMyapp(
   const flags = join(tmpdir(), `myapp-bench-flags-${process.pid}.json`);
   await writeFile(flags, JSON.stringify(FLAG_ON));
   const metricsPort = await freePort();
+  const image = asTheImageRuns(options.root);
   const server = await startServer(
     name,
     [
       process.execPath,
+      ...image.nodeFlags,
       ...(options.nodeArgs ?? []),
       join(options.root ?? ROOT, options.entry ?? 'app/main.ts'),
     ],
@@ -93,7 +104,7 @@ export async function startMyapp(
       FLAGS_FILE: flags,
       // Rate limiting stays on, with limits the bench never reaches.
       RATE_LIMITS: 'v1=999999999,v2=999999999',
-      NODE_OPTIONS: nodeOptionsOf(options.root),
+      NODE_OPTIONS: image.nodeOptions,
       ...env,
       ...options.env,
     },

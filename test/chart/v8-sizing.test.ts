@@ -1,12 +1,14 @@
-// The image sizes V8 in NODE_OPTIONS (Dockerfile); the chart sets the container's memory limit.
+// The image sizes V8 in NODE_OPTIONS and on its command (Dockerfile); the chart sets the
+// container's memory limit.
 // They must agree: an old generation allowed to grow past the limit ends in an OOM kill rather
 // than a garbage collection. Half the limit leaves room for the young generation, code, buffers
 // and the span-export worker.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { imageNodeOptions } from '../support/image-node-options.ts';
+import { imageNodeFlags, imageNodeOptions } from '../support/image-node-options.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -29,5 +31,23 @@ describe("the image's V8 sizes and the chart's memory limit", () => {
     const semiSpace = Number(/--max-semi-space-size=(\d+)/.exec(imageNodeOptions())?.[1]);
     expect(semiSpace).toBeGreaterThan(0);
     expect(semiSpace).toBeLessThanOrEqual(32);
+  });
+
+  it('gives the server V8 flags this Node accepts, and accepts them only on the command', () => {
+    const flags = imageNodeFlags();
+    expect(flags.length).toBeGreaterThan(0);
+    // A misspelt or retired flag makes Node refuse to start: the pod would never become ready.
+    expect(
+      execFileSync(process.execPath, [...flags, '-p', '"started"'], { encoding: 'utf8' }),
+    ).toBe('started\n');
+    // Were Node to take them in NODE_OPTIONS, they would belong there with the sizes, where the
+    // migration Job gets them too.
+    for (const flag of flags)
+      expect(() =>
+        execFileSync(process.execPath, ['-e', '0'], {
+          env: { ...process.env, NODE_OPTIONS: flag },
+          stdio: 'pipe',
+        }),
+      ).toThrow(/not allowed in NODE_OPTIONS/);
   });
 });

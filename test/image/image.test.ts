@@ -9,6 +9,7 @@ import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { imageNodeFlags } from '../support/image-node-options.ts';
 import { freePort } from '../support/ports.ts';
 import { describeRequiring, describeWithTool } from '../support/tools.ts';
 import { type Buildah, buildahWithStorage, type ImageInfo, imageCacheDir } from './buildah.ts';
@@ -111,7 +112,7 @@ function imageTests(buildahPath: string): void {
   it('is configured to run node as a numeric non-root user, exec form, with OCI labels', () => {
     expect(config.User).toBe('1000:1000');
     expect(config.Entrypoint ?? []).toEqual([]);
-    expect(config.Cmd).toEqual(['node', 'app/main.ts']);
+    expect(config.Cmd).toEqual(['node', ...imageNodeFlags(), 'app/main.ts']);
     expect(config.WorkingDir).toBe('/app');
     expect(config.Env).toEqual(expect.arrayContaining(['NODE_ENV=production', 'DATA_DIR=/data']));
     expect(config.Labels).toMatchObject({
@@ -170,7 +171,12 @@ function imageTests(buildahPath: string): void {
     const url = `http://127.0.0.1:${port}`;
 
     const identity = await processIdentity(await app.commandPid());
-    expect(identity).toEqual({ argv: ['node', 'app/main.ts'], uid: 1000, gid: 1000, nsPid: 1 });
+    expect(identity).toEqual({
+      argv: ['node', ...imageNodeFlags(), 'app/main.ts'],
+      uid: 1000,
+      gid: 1000,
+      nsPid: 1,
+    });
 
     const ready = await fetch(`${url}/ready`);
     expect(ready.status, await ready.clone().text()).toBe(200);
