@@ -1,8 +1,9 @@
 // `npm run bench:startup`: how long myapp takes from its process starting to `/ready` answering
 // 200, and how much memory it holds then, on PostgreSQL (a migrated database) and on the
 // embedded default (PGlite in a fresh DATA_DIR: created and migrated at start), each as
-// `npm start` runs it (no V8 flags) and as the image runs it (the Dockerfile's NODE_OPTIONS and its command's V8 flags).
-// The target is ready within 1 s against PostgreSQL. Several starts each; medians.
+// `npm start` runs it (no V8 flags) and as the image runs it (the Dockerfile's NODE_OPTIONS and
+// its command's V8 flags). The target is ready within 1 s against PostgreSQL. Several starts
+// each; medians.
 // `BENCH_COMPARE_ROOT=<another checkout>` starts that checkout's app too, in alternation, with
 // its own image's V8 flags (`… @compare`): before and after in one run.
 //   BENCH_STARTS=3

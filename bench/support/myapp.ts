@@ -1,7 +1,7 @@
 // myapp as the benches start it: the real entry (app/main.ts) as a child process on a bench
-// database, with the image's V8 flags (its NODE_OPTIONS and its command's), its metrics port scraped every second
-// as Prometheus would, offline flags that turn the recommendation flag on, and rate limits the
-// load never reaches.
+// database, with the image's V8 flags (its NODE_OPTIONS and its command's), its metrics port
+// scraped every second as Prometheus would, offline flags that turn the recommendation flag on,
+// and rate limits the load never reaches.
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
